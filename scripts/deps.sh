@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs scout's build, test and lab dependencies from Debian 12 (root).
+# Each package is named for what it gives us; see "Dependencies" in README.md.
+set -eu
+pkgs=(
+    build-essential   # cc, make: the build
+    libpcap-dev       # capture and BPF for the raw scans' receiver
+    clang             # libFuzzer targets (make fuzz)
+    python3           # lab listeners and result checkers
+    iproute2 iptables # the namespace lab: netns, veth, bridge, DROP/REJECT rules
+    ethtool           # the lab's lossy wire: checksum offload off on its ends
+    util-linux        # setpriv: the unprivileged -sT test
+    nmap              # nmap-common's nmap-services (port names and frequencies), and the benchmark peer
+    masscan           # the other benchmark peer (bench/syn.sh)
+    libxml2-utils     # xmllint: validates our XML against nmap.dtd
+    openssh-server nginx-light  # real services on the lab hosts
+    time              # /usr/bin/time: wall time and peak RSS in bench/
+)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

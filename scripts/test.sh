@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): unit tests, a short fuzz run of the
+# parsers, then the lab tests, all under AddressSanitizer+UBSan.  The lab's
+# "N passed, N failed" line closes the output.
+# Run as root on Debian 12: sudo scripts/test.sh
+set -eu
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+make -j2 build/scout build/san/scout build/san/unit
+echo "### unit tests"
+./build/san/unit
+echo "### fuzz smoke runs (20 s each): a crash fails the run"
+make fuzz
+mkdir -p build/fuzz/corpus
+printf '\x0010.0.1-3.1,5' >build/fuzz/corpus/seed1
+printf '\x01U:53,T:80-90,http' >build/fuzz/corpus/seed2
+./build/fuzz/fuzz_parsers -max_total_time=20 -max_len=128 build/fuzz/corpus 2>&1 | tail -1
+./build/fuzz/fuzz_packet -max_total_time=20 -max_len=200 2>&1 | tail -1
+echo "### lab tests"
+SCOUT="$PWD/build/san/scout" bash tests/lab/run-all.sh

@@ -1,0 +1,96 @@
+#include "classify.h"
+
+#include <errno.h>
+
+enum reason icmp_unreach_reason(int code)
+{
+    switch (code) {
+    case 0: return R_NET_UNREACH;
+    case 1: return R_HOST_UNREACH;
+    case 2: return R_PROTO_UNREACH;
+    case 3: return R_PORT_UNREACH;
+    case 9: return R_NET_PROHIBITED;
+    case 10: return R_HOST_PROHIBITED;
+    case 13: return R_ADMIN_PROHIBITED;
+    default: return R_NONE;
+    }
+}
+
+static void set(struct port_result *out, enum port_state s, enum reason r)
+{
+    out->state = (uint8_t)s;
+    out->reason = (uint8_t)r;
+}
+
+void classify_connect(int err, int icmp_type, int icmp_code, struct port_result *out)
+{
+    if (err == 0) {
+        set(out, PS_OPEN, R_SYN_ACK);
+        return;
+    }
+    if (icmp_type == 3) { /* IPv4 destination unreachable */
+        enum reason r = icmp_unreach_reason(icmp_code);
+        set(out, PS_FILTERED, r == R_NONE ? R_HOST_UNREACH : r);
+        return;
+    }
+    if (icmp_type == 1 + 0x100) { /* IPv6 destination unreachable (tagged) */
+        static const enum reason v6[] = {R_NET_UNREACH, R_ADMIN_PROHIBITED, R_HOST_UNREACH,
+                                         R_HOST_UNREACH, R_PORT_UNREACH};
+        set(out, PS_FILTERED, icmp_code >= 0 && icmp_code < 5 ? v6[icmp_code] : R_HOST_UNREACH);
+        return;
+    }
+    switch (err) {
+    case ECONNREFUSED:
+        set(out, PS_CLOSED, R_CONN_REFUSED);
+        break;
+    case ENETUNREACH:
+        set(out, PS_FILTERED, R_NET_UNREACH);
+        break;
+    case EACCES:
+    case EPERM:
+        set(out, PS_FILTERED, R_ADMIN_PROHIBITED);
+        break;
+    case ETIMEDOUT:
+        set(out, PS_FILTERED, R_NO_RESPONSE);
+        break;
+    default: /* EHOSTUNREACH (no ARP reply) and the like */
+        set(out, PS_FILTERED, R_HOST_UNREACH);
+        break;
+    }
+}
+
+bool classify_tcp(enum raw_kind k, uint8_t flags, uint16_t window, struct port_result *out)
+{
+    bool rst = flags & 0x04, syn = flags & 0x02;
+    if (k == RAW_SYN && syn && !rst) {
+        set(out, PS_OPEN, R_SYN_ACK);
+        return true;
+    }
+    if (!rst)
+        return false;
+    switch (k) {
+    case RAW_ACK: set(out, PS_UNFILTERED, R_RESET); break;
+    case RAW_WINDOW: set(out, window ? PS_OPEN : PS_CLOSED, R_RESET); break;
+    default: set(out, PS_CLOSED, R_RESET); break;
+    }
+    return true;
+}
+
+bool classify_icmp(int type, int code, struct port_result *out)
+{
+    if (type != 3 || code == 0)
+        return false;
+    enum reason r = icmp_unreach_reason(code);
+    if (r == R_NONE)
+        return false;
+    set(out, PS_FILTERED, r);
+    return true;
+}
+
+enum port_state raw_silent_state(enum raw_kind k)
+{
+    switch (k) {
+    case RAW_FIN: case RAW_NULL: case RAW_XMAS: case RAW_MAIMON: return PS_OPEN_FILTERED;
+    default: return PS_FILTERED;
+    }
+}

@@ -1,0 +1,38 @@
+/* classify: pure tables from what came back to (state, reason), per scan type.
+ *
+ * Connect scan sees an errno, and through IP_RECVERR the ICMP error behind it
+ * when there was one.  That lets scout say "filtered, port-unreach" or
+ * "filtered, admin-prohibited" where nmap -sT can only say conn-refused or
+ * host-unreach: the same answer a SYN scan gives for the same packet.
+ * ICMP destination-unreachable codes (RFC 792/1812) map as nmap maps them:
+ * 0 net-unreach, 1 host-unreach, 2 proto-unreach, 3 port-unreach,
+ * 9 net-prohibited, 10 host-prohibited, 13 admin-prohibited; for TCP all of
+ * them mean filtered. */
+#ifndef SCOUT_CLASSIFY_H
+#define SCOUT_CLASSIFY_H
+
+#include "results.h"
+
+#define ICMP_NONE (-1)
+
+/* Reason for an ICMP destination unreachable code; R_NONE if not one of ours. */
+enum reason icmp_unreach_reason(int code);
+
+/* Connect scan: err is the connect() result errno (0 = connected); icmp_type
+ * and icmp_code are from the socket error queue, or ICMP_NONE. */
+void classify_connect(int err, int icmp_type, int icmp_code, struct port_result *out);
+
+/* Raw TCP scans (nmap's tables):
+ *   SYN:    SYN-ACK (or a bare SYN) open; RST closed; silence filtered
+ *   ACK:    RST unfiltered; silence filtered
+ *   Window: RST with window > 0 open, with window 0 closed; silence filtered
+ *   FIN, NULL, Xmas, Maimon: RST closed; silence open|filtered
+ * and for all of them ICMP unreachable codes 1, 2, 3, 9, 10, 13: filtered. */
+enum raw_kind { RAW_SYN, RAW_ACK, RAW_FIN, RAW_NULL, RAW_XMAS, RAW_WINDOW, RAW_MAIMON };
+
+/* Returns false when the segment decides nothing (e.g. a stray ACK). */
+bool classify_tcp(enum raw_kind k, uint8_t flags, uint16_t window, struct port_result *out);
+bool classify_icmp(int type, int code, struct port_result *out);
+enum port_state raw_silent_state(enum raw_kind k);
+
+#endif

@@ -1,0 +1,491 @@
+#include "conf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/output.h"
+#include "scan.h"
+
+enum {
+    O_TOP_PORTS = 256, O_EXCLUDE, O_EXCLUDEFILE, O_EXCLUDE_PORTS, O_MAX_RETRIES,
+    O_HOST_TIMEOUT, O_MIN_RATE, O_MAX_RATE, O_MAX_PAR, O_MIN_PAR, O_SCAN_DELAY,
+    O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
+    O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
+    O_VERSION, O_SOURCE_PORT,
+};
+
+static const struct option long_opts[] = {
+    {"top-ports", required_argument, 0, O_TOP_PORTS},
+    {"exclude", required_argument, 0, O_EXCLUDE},
+    {"excludefile", required_argument, 0, O_EXCLUDEFILE},
+    {"exclude-ports", required_argument, 0, O_EXCLUDE_PORTS},
+    {"max-retries", required_argument, 0, O_MAX_RETRIES},
+    {"host-timeout", required_argument, 0, O_HOST_TIMEOUT},
+    {"min-rate", required_argument, 0, O_MIN_RATE},
+    {"max-rate", required_argument, 0, O_MAX_RATE},
+    {"max-parallelism", required_argument, 0, O_MAX_PAR},
+    {"min-parallelism", required_argument, 0, O_MIN_PAR},
+    {"scan-delay", required_argument, 0, O_SCAN_DELAY},
+    {"max-scan-delay", required_argument, 0, O_MAX_SCAN_DELAY},
+    {"min-rtt-timeout", required_argument, 0, O_MIN_RTT},
+    {"max-rtt-timeout", required_argument, 0, O_MAX_RTT},
+    {"initial-rtt-timeout", required_argument, 0, O_INIT_RTT},
+    {"open", no_argument, 0, O_OPEN},
+    {"reason", no_argument, 0, O_REASON},
+    {"stats-every", required_argument, 0, O_STATS_EVERY},
+    {"max-hostgroup", required_argument, 0, O_MAX_HOSTGROUP},
+    {"min-hostgroup", required_argument, 0, O_MIN_HOSTGROUP},
+    {"seed", required_argument, 0, O_SEED},
+    {"shard", required_argument, 0, O_SHARD},
+    {"randomize-hosts", no_argument, 0, O_RANDOMIZE},
+    {"datadir", required_argument, 0, O_DATADIR},
+    {"help", no_argument, 0, O_HELP},
+    {"version", no_argument, 0, O_VERSION},
+    {"source-port", required_argument, 0, O_SOURCE_PORT},
+    {0, 0, 0, 0},
+};
+
+static const char usage[] =
+    "scout " SCOUT_VERSION " - network port scanner\n"
+    "Usage: scout [Scan Type] [Options] {targets}\n"
+    "TARGETS: 10.0.0.1, 10.0.0.0/24, 10.0.1-3.1,5, host.name, ::1\n"
+    "  -iL FILE: targets from a file ('-' = stdin)\n"
+    "  --exclude SPEC[,...] / --excludefile FILE: skip these hosts\n"
+    "  -n: no reverse DNS   -6: resolve names to IPv6\n"
+    "HOST DISCOVERY:\n"
+    "  -sn: ping only, no port scan   -Pn: treat every host as up\n"
+    "SCAN TYPES:\n"
+    "  -sS/-sT: TCP SYN (default with raw-socket privilege) / connect (no privileges)\n"
+    "  -sA/-sW/-sM: ACK, Window, Maimon   -sN/-sF/-sX: NULL, FIN, Xmas\n"
+    "  -S ADDR: source address   -e IFACE: interface   -g/--source-port PORT\n"
+    "PORTS:\n"
+    "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
+    "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
+    "  -r: scan ports and hosts in order (default: keyed random order)\n"
+    "TIMING (times: 500ms, 2s, 5m, 1h):\n"
+    "  -T0..-T5 (paranoid, sneaky, polite, normal, aggressive, insane)\n"
+    "  --min-rtt-timeout/--max-rtt-timeout/--initial-rtt-timeout TIME\n"
+    "  --max-retries N   --host-timeout TIME   --scan-delay/--max-scan-delay TIME\n"
+    "  --min-rate/--max-rate N (probes per second)\n"
+    "  --min-parallelism/--max-parallelism N   --max-hostgroup N\n"
+    "  --seed N: permutation key   --shard K/N: this process scans part K of N\n"
+    "OUTPUT:\n"
+    "  -oN/-oX/-oG/-oJ FILE: normal, XML, grepable, JSON lines ('-' = stdout)\n"
+    "  -oA BASE: normal, XML and grepable at once\n"
+    "  -v: more verbose   --open: open ports only   --reason: why each state\n"
+    "  --stats-every TIME: a progress line this often (default on a terminal: live)\n"
+    "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n";
+
+/* Options whose effect depends on others, applied after the loop. */
+struct pending {
+    int tlevel;
+    const char *pspec, *expspec, *datadir;
+    uint64_t top;
+    bool fast;
+    struct timing_conf set; /* explicit timing values; *_given flags below */
+    bool retries_given, host_to_given, minrate_given, maxrate_given, maxpar_given, minpar_given,
+        delay_given, maxdelay_given, minrtt_given, maxrtt_given, initrtt_given;
+    const char *iL[8];
+    int niL;
+    const char *excl[16], *exclfile[8];
+    int nexcl, nexclfile;
+};
+
+static int add_output(struct conf *c, enum out_kind k, const char *path, err_t *e)
+{
+    if (c->noutputs >= (int)ARRAY_LEN(c->outputs))
+        return err_set(e, "too many output options");
+    c->outputs[c->noutputs++] = (struct out_spec){k, path};
+    return 0;
+}
+
+/* -oN FILE, -oX FILE, -oA BASE...: the letter is getopt's argument, the file
+ * name is the next word. */
+static int opt_output(struct conf *c, const char *letter, int argc, char **argv, err_t *e)
+{
+    if (optind >= argc || !argv[optind][0])
+        return err_set(e, "-o%s needs a file name", letter);
+    const char *path = argv[optind++];
+    if (!strcmp(letter, "N"))
+        return add_output(c, OUT_NORMAL, path, e);
+    if (!strcmp(letter, "X"))
+        return add_output(c, OUT_XML, path, e);
+    if (!strcmp(letter, "G") || !strcmp(letter, "M"))
+        return add_output(c, OUT_GREP, path, e);
+    if (!strcmp(letter, "J"))
+        return add_output(c, OUT_JSON, path, e);
+    if (!strcmp(letter, "A")) {
+        static const char *const ext[] = {".nmap", ".xml", ".gnmap"};
+        static const enum out_kind kinds[] = {OUT_NORMAL, OUT_XML, OUT_GREP};
+        for (int i = 0; i < 3; i++) {
+            char *p = malloc(strlen(path) + 7);
+            if (!p)
+                return err_set(e, "out of memory");
+            sprintf(p, "%s%s", path, ext[i]);
+            if (c->nowned >= (int)ARRAY_LEN(c->owned) || add_output(c, kinds[i], p, e) < 0) {
+                free(p);
+                return err_set(e, "too many output options");
+            }
+            c->owned[c->nowned++] = p; /* freed in conf_free */
+        }
+        return 0;
+    }
+    return err_set(e, "unknown output option -o%s (use -oN, -oX, -oG, -oJ or -oA)", letter);
+}
+
+static int opt_scan(struct conf *c, const char *arg, err_t *e)
+{
+    if (!strcmp(arg, "n")) {
+        c->ping_only = true;
+        return 0;
+    }
+    if (strlen(arg) != 1)
+        return err_set(e, "unknown scan type -s%s", arg);
+    const struct scan_type *t = scan_type_by_letter(arg[0]);
+    if (!t) {
+        if (strchr("UVYZOI", arg[0]))
+            return err_set(e, "scan type -s%s is not implemented yet (available: -sT -sS -sA -sF -sN -sX -sW -sM -sn)", arg);
+        return err_set(e, "unknown scan type -s%s", arg);
+    }
+    if (c->scan_explicit && c->scan != t)
+        return err_set(e, "only one scan type at a time: -s%s conflicts with %s", arg, c->scan->flag);
+    c->scan = t;
+    c->scan_explicit = true;
+    return 0;
+}
+
+static int opt_template(struct pending *pd, const char *arg, err_t *e)
+{
+    static const char *const names[] = {"paranoid", "sneaky", "polite", "normal", "aggressive", "insane"};
+    for (int i = 0; i < 6; i++)
+        if (!strcasecmp(arg, names[i])) {
+            pd->tlevel = i;
+            return 0;
+        }
+    if (strlen(arg) == 1 && arg[0] >= '0' && arg[0] <= '5') {
+        pd->tlevel = arg[0] - '0';
+        return 0;
+    }
+    return err_set(e, "-T%s: timing template must be 0-5 or paranoid..insane", arg);
+}
+
+static int opt_shard(struct conf *c, const char *arg, err_t *e)
+{
+    unsigned k, n;
+    char extra;
+    if (sscanf(arg, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n || n > 65536)
+        return err_set(e, "--shard '%s': expected K/N with 1 <= K <= N", arg);
+    c->shard_k = k;
+    c->shard_n = n;
+    return 0;
+}
+
+static int opt_time(const char *arg, uint64_t *dst, bool *given, err_t *e, const char *name)
+{
+    *given = true;
+    return parse_time_ns(arg, dst, e, name);
+}
+
+/* One option; returns 0, or -1 with e set. */
+static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **argv, err_t *e)
+{
+    uint64_t v;
+    struct timing_conf *t = &pd->set;
+    switch (opt) {
+    case 's': return opt_scan(c, optarg, e);
+    case 'P':
+        if (!strcmp(optarg, "n")) {
+            c->ping_skip = true;
+            return 0;
+        }
+        return err_set(e, "-P%s: only -Pn is implemented yet (default discovery is TCP connect to 80 and 443)", optarg);
+    case 'p':
+        if (pd->pspec)
+            return err_set(e, "-p given twice; combine the ports into one list");
+        pd->pspec = optarg;
+        return 0;
+    case 'o': return opt_output(c, optarg, argc, argv, e);
+    case 'i':
+        if (strcmp(optarg, "L"))
+            return err_set(e, "unknown option -i%s (did you mean -iL FILE?)", optarg);
+        if (optind >= argc)
+            return err_set(e, "-iL needs a file name");
+        if (pd->niL >= (int)ARRAY_LEN(pd->iL))
+            return err_set(e, "too many -iL options");
+        pd->iL[pd->niL++] = argv[optind++];
+        return 0;
+    case 'T': return opt_template(pd, optarg, e);
+    case 'v': c->verbose++; return 0;
+    case 'n': c->no_dns = true; return 0;
+    case 'R': c->no_dns = false; return 0;
+    case 'r': c->sequential = true; return 0;
+    case 'F': pd->fast = true; return 0;
+    case '6': c->family = TARGET_V6; return 0;
+    case 'S':
+        if (addr_parse(optarg, &c->source) < 0 || c->source.family != AF_INET)
+            return err_set(e, "-S '%s': expected an IPv4 source address", optarg);
+        return 0;
+    case 'e':
+        if (!*optarg || strlen(optarg) >= 16)
+            return err_set(e, "-e '%s': not an interface name", optarg);
+        c->iface = optarg;
+        return 0;
+    case 'g':
+    case O_SOURCE_PORT:
+        if (parse_uint(optarg, 1, 65535, &v, e, "--source-port") < 0)
+            return -1;
+        c->source_port = (int)v;
+        return 0;
+    case O_TOP_PORTS: return parse_uint(optarg, 1, 65536, &pd->top, e, "--top-ports");
+    case O_EXCLUDE:
+        if (pd->nexcl >= (int)ARRAY_LEN(pd->excl))
+            return err_set(e, "too many --exclude options");
+        pd->excl[pd->nexcl++] = optarg;
+        return 0;
+    case O_EXCLUDEFILE:
+        if (pd->nexclfile >= (int)ARRAY_LEN(pd->exclfile))
+            return err_set(e, "too many --excludefile options");
+        pd->exclfile[pd->nexclfile++] = optarg;
+        return 0;
+    case O_EXCLUDE_PORTS: pd->expspec = optarg; return 0;
+    case O_MAX_RETRIES:
+        pd->retries_given = true;
+        if (parse_uint(optarg, 0, 100, &v, e, "--max-retries") < 0)
+            return -1;
+        t->max_retries = (uint32_t)v;
+        return 0;
+    case O_HOST_TIMEOUT: return opt_time(optarg, &t->host_timeout_ns, &pd->host_to_given, e, "--host-timeout");
+    case O_MIN_RATE:
+        pd->minrate_given = true;
+        return parse_double(optarg, 0.001, 1e8, &t->min_rate, e, "--min-rate");
+    case O_MAX_RATE:
+        pd->maxrate_given = true;
+        return parse_double(optarg, 0.001, 1e8, &t->max_rate, e, "--max-rate");
+    case O_MAX_PAR:
+        pd->maxpar_given = true;
+        if (parse_uint(optarg, 1, 1000000, &v, e, "--max-parallelism") < 0)
+            return -1;
+        t->max_parallelism = (uint32_t)v;
+        return 0;
+    case O_MIN_PAR:
+        pd->minpar_given = true;
+        if (parse_uint(optarg, 1, 1000000, &v, e, "--min-parallelism") < 0)
+            return -1;
+        t->min_parallelism = (uint32_t)v;
+        return 0;
+    case O_SCAN_DELAY: return opt_time(optarg, &t->scan_delay_ns, &pd->delay_given, e, "--scan-delay");
+    case O_MAX_SCAN_DELAY: return opt_time(optarg, &t->max_scan_delay_ns, &pd->maxdelay_given, e, "--max-scan-delay");
+    case O_MIN_RTT: return opt_time(optarg, &t->min_rtt_ns, &pd->minrtt_given, e, "--min-rtt-timeout");
+    case O_MAX_RTT: return opt_time(optarg, &t->max_rtt_ns, &pd->maxrtt_given, e, "--max-rtt-timeout");
+    case O_INIT_RTT: return opt_time(optarg, &t->initial_rtt_ns, &pd->initrtt_given, e, "--initial-rtt-timeout");
+    case O_OPEN: c->open_only = true; return 0;
+    case O_REASON: c->reason = true; return 0;
+    case O_STATS_EVERY: return parse_time_ns(optarg, &c->stats_every_ns, e, "--stats-every");
+    case O_MAX_HOSTGROUP:
+        if (parse_uint(optarg, 1, 1u << 20, &v, e, "--max-hostgroup") < 0)
+            return -1;
+        c->max_hostgroup = (uint32_t)v;
+        return 0;
+    case O_MIN_HOSTGROUP: return parse_uint(optarg, 1, 1u << 20, &v, e, "--min-hostgroup");
+    case O_SEED:
+        c->seed_given = true;
+        return parse_uint(optarg, 0, UINT64_MAX, &c->seed, e, "--seed");
+    case O_SHARD: return opt_shard(c, optarg, e);
+    case O_RANDOMIZE: return 0; /* already the default */
+    case O_DATADIR: pd->datadir = optarg; return 0;
+    default: return err_set(e, "unknown option");
+    }
+}
+
+/* nmap's order: the template first, explicit values over it whatever their
+ * position on the command line. */
+static int apply_timing(struct conf *c, const struct pending *pd, err_t *e)
+{
+    struct timing_conf *t = &c->timing;
+    const struct timing_conf *s = &pd->set;
+    timing_template(t, pd->tlevel);
+    if (pd->retries_given) t->max_retries = s->max_retries;
+    if (pd->host_to_given) t->host_timeout_ns = s->host_timeout_ns;
+    if (pd->minrate_given) t->min_rate = s->min_rate;
+    if (pd->maxrate_given) t->max_rate = s->max_rate;
+    if (pd->maxpar_given) t->max_parallelism = s->max_parallelism;
+    if (pd->minpar_given) t->min_parallelism = s->min_parallelism;
+    if (pd->delay_given) t->scan_delay_ns = s->scan_delay_ns;
+    if (pd->maxdelay_given) t->max_scan_delay_ns = s->max_scan_delay_ns;
+    if (pd->initrtt_given) {
+        t->initial_rtt_ns = s->initial_rtt_ns;
+        if (t->max_rtt_ns < t->initial_rtt_ns) t->max_rtt_ns = t->initial_rtt_ns;
+        if (t->min_rtt_ns > t->initial_rtt_ns) t->min_rtt_ns = t->initial_rtt_ns;
+    }
+    if (pd->maxrtt_given) t->max_rtt_ns = s->max_rtt_ns;
+    if (pd->minrtt_given) t->min_rtt_ns = s->min_rtt_ns;
+    if (t->min_rate && t->max_rate && t->min_rate > t->max_rate)
+        return err_set(e, "--min-rate (%g) is greater than --max-rate (%g)", t->min_rate, t->max_rate);
+    if (t->min_parallelism && t->max_parallelism && t->min_parallelism > t->max_parallelism)
+        return err_set(e, "--min-parallelism is greater than --max-parallelism");
+    if (t->min_rtt_ns > t->max_rtt_ns)
+        return err_set(e, "--min-rtt-timeout is greater than --max-rtt-timeout");
+    if (t->max_rtt_ns == 0)
+        return err_set(e, "--max-rtt-timeout must be greater than 0");
+    if (t->scan_delay_ns > t->max_scan_delay_ns)
+        t->max_scan_delay_ns = t->scan_delay_ns;
+    return 0;
+}
+
+static int build_targets(struct conf *c, const struct pending *pd, int argc, char **argv, err_t *e)
+{
+    for (int i = optind; i < argc; i++)
+        if (targets_add(&c->targets, argv[i], c->family, e) < 0)
+            return -1;
+    for (int i = 0; i < pd->niL; i++)
+        if (targets_add_file(&c->targets, pd->iL[i], c->family, e) < 0)
+            return -1;
+    for (int i = 0; i < pd->nexcl; i++) {
+        /* --exclude takes a comma list of specs, but commas are also octet
+         * syntax; a list item is split only where the whole is not a spec. */
+        char *copy = strdup(pd->excl[i]), *save = NULL;
+        if (!copy)
+            return err_set(e, "out of memory");
+        int rc = 0;
+        err_t whole;
+        if (targets_add(&c->excludes, copy, c->family, &whole) < 0)
+            for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
+                rc = targets_add(&c->excludes, tok, c->family, e);
+        free(copy);
+        if (rc < 0)
+            return -1;
+    }
+    for (int i = 0; i < pd->nexclfile; i++)
+        if (targets_add_file(&c->excludes, pd->exclfile[i], c->family, e) < 0)
+            return -1;
+    if (targets_finish(&c->targets, e) < 0 || targets_finish(&c->excludes, e) < 0)
+        return -1;
+    if (c->targets.total == 0)
+        return err_set(e, "no targets given (try: scout -sT -p 22,80 127.0.0.1)");
+    return 0;
+}
+
+static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
+{
+    char path[600];
+    const char *svcpath = NULL;
+    if (pd->datadir) {
+        snprintf(path, sizeof path, "%s/nmap-services", pd->datadir);
+        svcpath = path;
+    }
+    if (services_load(&c->svc, svcpath, e) < 0)
+        return -1;
+    struct portset *inc = NULL, *exc = NULL;
+    int rc = 0;
+    if (pd->pspec) {
+        inc = xcalloc(1, sizeof *inc, e);
+        rc = inc ? portset_parse(inc, pd->pspec, c->svc, e) : -1;
+    }
+    if (rc == 0 && pd->expspec) {
+        exc = xcalloc(1, sizeof *exc, e);
+        rc = exc ? portset_parse(exc, pd->expspec, c->svc, e) : -1;
+    }
+    if (rc == 0) {
+        bool want[PROTO_COUNT] = {false};
+        want[c->scan->proto] = true;
+        uint32_t top = pd->top ? (uint32_t)pd->top : pd->fast ? 100 : 0;
+        if (c->ping_only)
+            want[c->scan->proto] = false;
+        else
+            rc = portlist_build(&c->ports, inc, exc, top, want, c->svc, e);
+    }
+    free(inc);
+    free(exc);
+    return rc;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
+{
+    memset(c, 0, sizeof *c);
+    targets_init(&c->targets);
+    targets_init(&c->excludes);
+    c->scan = &scan_connect;
+    c->shard_k = c->shard_n = 1;
+    c->source_port = -1;
+    struct pending pd = {.tlevel = 3};
+    if (argc <= 1) {
+        fputs(usage, stdout);
+        return CONF_EXIT_OK;
+    }
+    c->args = join_args(argc, argv);
+    if (!c->args)
+        return err_set(e, "out of memory");
+    opterr = 0;
+    optind = 1;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":s:P:p:o:i:T:S:e:g:vnRrF6hV", long_opts, NULL)) != -1) {
+        if (opt == '?') {
+            if (optopt)
+                return err_set(e, "unknown option -%c", optopt);
+            return err_set(e, "unknown option '%s'", argv[optind - 1]);
+        }
+        if (opt == ':')
+            return err_set(e, "option '%s' needs a value", argv[optind - 1]);
+        if (opt == 'h' || opt == O_HELP) {
+            fputs(usage, stdout);
+            return CONF_EXIT_OK;
+        }
+        if (opt == 'V' || opt == O_VERSION) {
+            printf("scout %s\n", SCOUT_VERSION);
+            return CONF_EXIT_OK;
+        }
+        if (handle(c, &pd, opt, argc, argv, e) < 0)
+            return CONF_ERROR;
+    }
+    /* nmap's default: SYN scan when raw sockets are allowed, else connect. */
+    if (!c->scan_explicit && raw_available())
+        c->scan = &scan_syn;
+    else if (!c->scan_explicit && c->verbose && !c->ping_only)
+        fprintf(stderr, "scout: no raw-socket privilege (root or CAP_NET_RAW): using -sT\n");
+    if (c->ping_only && pd.pspec)
+        return err_set(e, "-sn scans no ports: drop -p or -sn");
+    if (c->ping_only && c->ping_skip)
+        return err_set(e, "-sn with -Pn would scan nothing: pick one");
+    if (!c->seed_given) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        c->seed = mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec);
+    }
+    if (apply_timing(c, &pd, e) < 0 || build_targets(c, &pd, argc, argv, e) < 0 ||
+        build_ports(c, &pd, e) < 0)
+        return CONF_ERROR;
+    return CONF_RUN;
+}
+
+void conf_free(struct conf *c)
+{
+    targets_free(&c->targets);
+    targets_free(&c->excludes);
+    portlist_free(&c->ports);
+    services_free(c->svc);
+    /* -oA names were allocated here; other paths point into argv. */
+    for (int i = 0; i < c->nowned; i++)
+        free(c->owned[i]);
+    free(c->args);
+}

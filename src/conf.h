@@ -1,0 +1,67 @@
+/* conf: the command line, parsed once into a configuration that nothing
+ * changes afterwards (modules receive `const struct conf *`).
+ *
+ * Options follow nmap's spelling (-sT -p- -T4 -oX FILE -iL FILE -Pn ...);
+ * every value is validated where it is parsed, and a bad one gives a single
+ * line naming it.  The option table is in conf.c. */
+#ifndef SCOUT_CONF_H
+#define SCOUT_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ports.h"
+#include "services.h"
+#include "targets.h"
+#include "timing.h"
+
+enum out_kind { OUT_NORMAL, OUT_XML, OUT_GREP, OUT_JSON, OUT_KIND_COUNT };
+
+struct out_spec {
+    enum out_kind kind;
+    const char *path; /* "-" = stdout */
+};
+
+struct conf {
+    struct targets targets, excludes;
+    struct portlist ports;
+    struct services *svc;
+
+    const struct scan_type *scan; /* chosen scan type */
+    bool scan_explicit;           /* the user named the scan type */
+    bool ping_skip;               /* -Pn */
+    bool ping_only;               /* -sn */
+    bool no_dns;                  /* -n */
+    bool sequential;              /* -r: ports (and hosts) in order */
+    bool open_only;               /* --open */
+    bool reason;                  /* --reason */
+    int verbose;                  /* -v count */
+    int family;                   /* TARGET_V4 or TARGET_V6 (-6) */
+
+    struct timing_conf timing;
+    uint64_t stats_every_ns;      /* 0 = none */
+    uint32_t max_hostgroup;       /* 0 = automatic */
+
+    struct out_spec outputs[8];
+    int noutputs;
+
+    struct addr source;           /* -S: source address (family 0 = from the route) */
+    const char *iface;            /* -e: interface to capture on (NULL = from the route) */
+    int source_port;              /* -g/--source-port, -1 = random */
+
+    uint64_t seed;                /* permutation key (--seed, else random) */
+    bool seed_given;
+    uint32_t shard_k, shard_n;    /* --shard k/n, 1-based k; n = 1 when unsharded */
+
+    char *args;                   /* the command line, for output headers */
+    char *owned[6];               /* strings conf allocated (-oA file names) */
+    int nowned;
+};
+
+enum conf_result { CONF_RUN = 0, CONF_EXIT_OK = 1, CONF_ERROR = -1 };
+
+/* Parses argv into c.  CONF_EXIT_OK means help or version was printed. */
+enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e);
+void conf_free(struct conf *c);
+
+#endif

@@ -1,0 +1,71 @@
+/* main: argv -> conf -> scan -> outputs.  The one place that exits.
+ * Exit codes: 0 done, 1 the scan failed at run time, 2 bad input. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "conf.h"
+#include "output/output.h"
+#include "scan.h"
+
+/* Set by SIGINT/SIGTERM; the engines poll it through a const pointer. */
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* Connect scans want many descriptors: raise the soft limit to the hard one. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct conf conf;
+    err_t e = {{0}};
+    enum conf_result cr = conf_parse(&conf, argc, argv, &e);
+    if (cr != CONF_RUN) {
+        conf_free(&conf);
+        if (cr == CONF_EXIT_OK)
+            return 0;
+        fprintf(stderr, "scout: %s\n", e.msg);
+        return 2;
+    }
+    raise_fd_limit();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct output_set outs;
+    if (outputs_open(&outs, &conf, &e) < 0) {
+        fprintf(stderr, "scout: %s\n", e.msg);
+        conf_free(&conf);
+        return 2;
+    }
+    outputs_begin(&outs);
+    struct scan_stats stats = {0};
+    bool interrupted = false;
+    int rc = scan_run(&conf, &outs, &stop_flag, &stats, &interrupted, &e);
+    struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
+                         .error = rc < 0 ? e.msg : NULL};
+    outputs_end(&outs, &re);
+    outputs_close(&outs);
+    conf_free(&conf);
+    if (rc < 0) {
+        fprintf(stderr, "scout: %s\n", e.msg);
+        return 1;
+    }
+    return interrupted ? 130 : 0;
+}

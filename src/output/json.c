@@ -1,0 +1,102 @@
+/* json: JSON lines (-oJ), one object per line with a stable schema:
+ *   {"event":"start", "scanner", "version", "args", "start", "scan"}
+ *   {"event":"port", "ip", "hostname", "proto", "port", "state", "reason",
+ *    "reason_ttl", "service"}              one per reported port
+ *   {"event":"host", "ip", "hostname", "status", "reason", "srtt_us",
+ *    "ports_scanned", "extraports": {state: count}, "timed_out"}
+ *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "exit",
+ *    "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
+ * Ports folded into "extraports" follow the same rule as the other formats
+ * (-v shows more, --open only open ones). */
+#include "output.h"
+
+struct json_state {
+    int unused;
+};
+
+static void jstr(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void begin(void *st, FILE *f, const struct run_info *ri)
+{
+    (void)st;
+    fprintf(f, "{\"event\":\"start\",\"scanner\":\"scout\",\"version\":\"%s\",\"args\":", SCOUT_VERSION);
+    jstr(f, ri->conf->args);
+    fprintf(f, ",\"start\":%.3f,\"scan\":\"%s\"}\n", ri->start, ri->conf->ping_only ? "ping" : ri->scan_name);
+}
+
+static void host_id(FILE *f, const struct host_result *h)
+{
+    char ip[ADDR_STRLEN];
+    fprintf(f, "\"ip\":\"%s\",\"hostname\":", addr_str(&h->addr, ip, sizeof ip));
+    jstr(f, host_name(h));
+}
+
+static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
+{
+    (void)st;
+    const struct conf *c = ri->conf;
+    if (h->status != HOST_UP && !c->verbose)
+        return;
+    struct host_view v;
+    host_view_make(ri, h, &v);
+    struct shown_port sp = {0};
+    while (h->status == HOST_UP && !h->timed_out && !c->ping_only &&
+           next_shown_port(ri, h, &v, &sp)) {
+        fprintf(f, "{\"event\":\"port\",");
+        host_id(f, h);
+        fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":\"%s\",\"reason\":\"%s\",\"reason_ttl\":%u,\"service\":",
+                proto_name(sp.p), sp.port, state_name((enum port_state)sp.r->state),
+                reason_name((enum reason)sp.r->reason), sp.r->ttl);
+        jstr(f, port_service(ri, sp.p, sp.port));
+        fprintf(f, "}\n");
+    }
+    fprintf(f, "{\"event\":\"host\",");
+    host_id(f, h);
+    fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"srtt_us\":%u,\"ports_scanned\":%u,\"extraports\":{",
+            h->status == HOST_UP ? "up" : "down",
+            h->status == HOST_UP ? reason_name((enum reason)h->up_reason) : "no-response",
+            h->srtt_us, v.total);
+    for (int i = 0; i < v.nign; i++)
+        fprintf(f, "%s\"%s\":%u", i ? "," : "", state_name(v.order[i]), v.counts[v.order[i]]);
+    fprintf(f, "},\"timed_out\":%s}\n", h->timed_out ? "true" : "false");
+}
+
+static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)
+{
+    (void)st;
+    const struct scan_stats *s = re->stats;
+    fprintf(f, "{\"event\":\"end\",\"elapsed\":%.3f,\"hosts_up\":%llu,\"hosts_total\":%llu,\"exit\":\"%s\","
+               "\"probes\":{\"sent\":%llu,\"retransmits\":%llu,\"replies\":%llu,\"timeouts\":%llu,\"drops\":%llu,"
+               "\"rejected\":%llu,\"malformed\":%llu}}\n",
+            re->end - ri->start, (unsigned long long)s->hosts_up, (unsigned long long)s->hosts_done,
+            re->error ? "error" : re->interrupted ? "interrupted" : "success",
+            (unsigned long long)s->sent, (unsigned long long)s->retransmits,
+            (unsigned long long)s->replies, (unsigned long long)s->timeouts,
+            (unsigned long long)s->drops, (unsigned long long)s->invalid,
+            (unsigned long long)s->malformed);
+}
+
+const struct output_ops output_json = {
+    .name = "json",
+    .state_size = sizeof(struct json_state),
+    .begin = begin,
+    .host = host,
+    .end = end,
+};

@@ -1,0 +1,225 @@
+/* The output set (which formats go to which files) and the helpers the
+ * formats share: which states fold into "Not shown", port range lists, and
+ * time formatting. */
+#include "output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const struct output_ops *const formats[OUT_KIND_COUNT] = {
+    [OUT_NORMAL] = &output_normal,
+    [OUT_XML] = &output_xml,
+    [OUT_GREP] = &output_grepable,
+    [OUT_JSON] = &output_json,
+};
+
+static int add(struct output_set *s, enum out_kind k, const char *path, err_t *e)
+{
+    if (s->n >= (int)ARRAY_LEN(s->o))
+        return err_set(e, "too many output files");
+    FILE *f = stdout;
+    bool own = false;
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "w");
+        if (!f)
+            return err_set(e, "cannot write '%s': %s", path, strerror(errno));
+        own = true;
+    }
+    void *st = xcalloc(1, formats[k]->state_size, e);
+    if (!st) {
+        if (own)
+            fclose(f);
+        return -1;
+    }
+    s->o[s->n].ops = formats[k];
+    s->o[s->n].f = f;
+    s->o[s->n].own = own;
+    s->o[s->n].st = st;
+    s->n++;
+    return 0;
+}
+
+int outputs_open(struct output_set *s, const struct conf *c, err_t *e)
+{
+    memset(s, 0, sizeof *s);
+    s->ri.conf = c;
+    s->ri.start = wall_time();
+    s->ri.scan_name = c->scan->name;
+    bool stdout_taken = false;
+    for (int i = 0; i < c->noutputs; i++)
+        if (!strcmp(c->outputs[i].path, "-"))
+            stdout_taken = true;
+    /* Normal output goes to the terminal unless a file format claimed stdout. */
+    if (!stdout_taken && add(s, OUT_NORMAL, NULL, e) < 0)
+        return -1;
+    for (int i = 0; i < c->noutputs; i++)
+        if (add(s, c->outputs[i].kind, c->outputs[i].path, e) < 0) {
+            outputs_close(s);
+            return -1;
+        }
+    return 0;
+}
+
+void outputs_begin(struct output_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        s->o[i].ops->begin(s->o[i].st, s->o[i].f, &s->ri);
+        fflush(s->o[i].f);
+    }
+}
+
+void outputs_host(struct output_set *s, const struct host_result *h)
+{
+    for (int i = 0; i < s->n; i++) {
+        s->o[i].ops->host(s->o[i].st, s->o[i].f, &s->ri, h);
+        fflush(s->o[i].f);
+    }
+}
+
+void outputs_end(struct output_set *s, const struct run_end *re)
+{
+    for (int i = 0; i < s->n; i++) {
+        s->o[i].ops->end(s->o[i].st, s->o[i].f, &s->ri, re);
+        fflush(s->o[i].f);
+    }
+}
+
+void outputs_close(struct output_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        if (s->o[i].own)
+            fclose(s->o[i].f);
+        free(s->o[i].st);
+    }
+    s->n = 0;
+}
+
+const char *port_service(const struct run_info *ri, enum proto p, uint16_t port)
+{
+    uint32_t off = ri->conf->svc->name_off[p][port];
+    return off ? ri->conf->svc->pool + off : NULL;
+}
+
+bool state_ignored(const struct run_info *ri, enum port_state s, uint32_t count)
+{
+    if (s == PS_OPEN || s == PS_UNKNOWN || count == 0)
+        return false;
+    if (ri->conf->open_only && s != PS_OPEN_FILTERED && s != PS_UNFILTERED)
+        return true;
+    return count > 25u * (uint32_t)(ri->conf->verbose + 1);
+}
+
+void host_view_make(const struct run_info *ri, const struct host_result *h, struct host_view *v)
+{
+    memset(v, 0, sizeof *v);
+    for (int p = 0; p < PROTO_COUNT; p++) {
+        uint32_t c[PS_COUNT];
+        host_state_counts(h, (enum proto)p, ri->conf->ports.n[p], c);
+        for (int s = 1; s < PS_COUNT; s++)
+            v->counts[s] += c[s];
+    }
+    for (int s = 1; s < PS_COUNT; s++) {
+        v->total += v->counts[s];
+        v->ignored[s] = state_ignored(ri, (enum port_state)s, v->counts[s]);
+        if (v->ignored[s])
+            v->order[v->nign++] = (enum port_state)s;
+        else
+            v->shown += v->counts[s];
+    }
+    /* Most numerous first, as nmap lists them. */
+    for (int i = 1; i < v->nign; i++)
+        for (int j = i; j > 0 && v->counts[v->order[j]] > v->counts[v->order[j - 1]]; j--) {
+            enum port_state t = v->order[j];
+            v->order[j] = v->order[j - 1];
+            v->order[j - 1] = t;
+        }
+}
+
+bool next_shown_port(const struct run_info *ri, const struct host_result *h,
+                     const struct host_view *v, struct shown_port *sp)
+{
+    for (; sp->p < PROTO_COUNT; sp->p++, sp->next = 0)
+        while (sp->next < ri->conf->ports.n[sp->p]) {
+            uint32_t i = sp->next++;
+            const struct port_result *r = &h->ports[sp->p][i];
+            if (r->state == PS_UNKNOWN || v->ignored[r->state])
+                continue;
+            sp->i = i;
+            sp->r = r;
+            sp->port = ri->conf->ports.v[sp->p][i];
+            return true;
+        }
+    return false;
+}
+
+void reason_counts(const struct run_info *ri, const struct host_result *h, enum port_state s,
+                   uint32_t out[PROTO_COUNT][R_COUNT])
+{
+    memset(out, 0, sizeof(uint32_t) * PROTO_COUNT * R_COUNT);
+    for (int p = 0; p < PROTO_COUNT; p++)
+        for (uint32_t i = 0; i < ri->conf->ports.n[p]; i++) {
+            const struct port_result *r = &h->ports[p][i];
+            if (r->state == s && r->reason < R_COUNT)
+                out[p][r->reason]++;
+        }
+}
+
+void write_port_ranges(FILE *f, const struct run_info *ri, const struct host_result *h,
+                       enum proto p, int state, int reason)
+{
+    const uint16_t *v = ri->conf->ports.v[p];
+    uint32_t n = ri->conf->ports.n[p];
+    bool first = true;
+    for (uint32_t i = 0; i < n;) {
+        bool keep = !h || ((state < 0 || h->ports[p][i].state == state) &&
+                           (reason < 0 || h->ports[p][i].reason == reason));
+        if (!keep) {
+            i++;
+            continue;
+        }
+        uint32_t j = i;
+        while (j + 1 < n && v[j + 1] == v[j] + 1 &&
+               (!h || ((state < 0 || h->ports[p][j + 1].state == state) &&
+                       (reason < 0 || h->ports[p][j + 1].reason == reason))))
+            j++;
+        fprintf(f, "%s%u", first ? "" : ",", v[i]);
+        if (j > i)
+            fprintf(f, "-%u", v[j]);
+        first = false;
+        i = j + 1;
+    }
+}
+
+void fmt_time(double t, const char *fmt, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(buf, len, fmt, &tm);
+}
+
+void fmt_sigdigits(double x, char *buf, size_t len)
+{
+    if (x <= 0) {
+        snprintf(buf, len, "0");
+        return;
+    }
+    int decimals = 1 - (int)floor(log10(x));
+    snprintf(buf, len, "%.*f", decimals < 0 ? 0 : decimals, x);
+}
+
+const char *host_name(const struct host_result *h)
+{
+    return h->user_name ? h->user_name : h->rdns;
+}
+
+void summary_line(const struct run_info *ri, const struct run_end *re, char *buf, size_t len)
+{
+    uint64_t total = re->stats->hosts_done, up = re->stats->hosts_up;
+    snprintf(buf, len, "%llu IP address%s (%llu host%s up) scanned in %.2f seconds",
+             (unsigned long long)total, total == 1 ? "" : "es", (unsigned long long)up,
+             up == 1 ? "" : "s", re->end - ri->start);
+}

@@ -1,0 +1,109 @@
+/* output: the interface every output format implements, and the set of
+ * outputs one run writes to.
+ *
+ * Contract for a format (`struct output_ops`):
+ *   - begin() once, before any host; host() once per finished host, in the
+ *     order hosts finish; end() once, also when the scan was interrupted
+ *     (run_end.interrupted), so that every file is complete and parseable at
+ *     any stop;
+ *   - a format only writes to the FILE it is given and flushes after each
+ *     host; it never sends, never exits, and reads results only through the
+ *     const pointers it receives;
+ *   - ports whose state is PS_UNKNOWN (another shard's, or an interrupted
+ *     scan's) are not reported.
+ * Adding a format is one file here plus one entry in output.c. */
+#ifndef SCOUT_OUTPUT_H
+#define SCOUT_OUTPUT_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "results.h"
+#include "scan.h"
+
+#define SCOUT_VERSION "0.1.0"
+
+struct run_info {
+    const struct conf *conf;
+    double start; /* wall clock */
+    const char *scan_name;
+};
+
+struct run_end {
+    double end;
+    const struct scan_stats *stats;
+    bool interrupted;
+    const char *error; /* set when the run ended on an error */
+};
+
+struct output_ops {
+    const char *name;
+    size_t state_size; /* bytes of per-run state the format wants, zeroed */
+    void (*begin)(void *st, FILE *f, const struct run_info *ri);
+    void (*host)(void *st, FILE *f, const struct run_info *ri, const struct host_result *h);
+    void (*end)(void *st, FILE *f, const struct run_info *ri, const struct run_end *re);
+};
+
+extern const struct output_ops output_normal, output_xml, output_grepable, output_json;
+
+struct output_set {
+    struct {
+        const struct output_ops *ops;
+        FILE *f;
+        bool own;
+        void *st;
+    } o[9];
+    int n;
+    struct run_info ri;
+};
+
+int outputs_open(struct output_set *s, const struct conf *c, err_t *e);
+void outputs_begin(struct output_set *s);
+void outputs_host(struct output_set *s, const struct host_result *h);
+void outputs_end(struct output_set *s, const struct run_end *re);
+void outputs_close(struct output_set *s);
+
+/* Helpers the formats share. */
+/* The name nmap shows for a port: services' name for it. */
+const char *port_service(const struct run_info *ri, enum proto p, uint16_t port);
+/* True if a state is folded into "Not shown" for this host (nmap's rule:
+ * states other than open with more than 25 ports, more with -v; with --open
+ * every state that cannot be open). */
+bool state_ignored(const struct run_info *ri, enum port_state s, uint32_t count);
+void fmt_time(double t, const char *fmt, char *buf, size_t len);
+/* x with two significant digits and no exponent, as nmap shows latency. */
+void fmt_sigdigits(double x, char *buf, size_t len);
+/* The hostname to show: the user's, else reverse DNS, else NULL. */
+const char *host_name(const struct host_result *h);
+/* "2 IP addresses (1 host up) scanned in 0.52 seconds" */
+void summary_line(const struct run_info *ri, const struct run_end *re, char *buf, size_t len);
+
+/* Per-host tally of states across protocols and which of them fold. */
+struct host_view {
+    uint32_t counts[PS_COUNT];
+    bool ignored[PS_COUNT];
+    enum port_state order[PS_COUNT]; /* ignored states, most numerous first */
+    int nign;
+    uint32_t shown, total;
+};
+void host_view_make(const struct run_info *ri, const struct host_result *h, struct host_view *v);
+/* Walks the ports a format reports for h (decided, not folded into "Not
+ * shown"), protocol by protocol in list order:
+ *   struct shown_port sp = {0};
+ *   while (next_shown_port(ri, h, &v, &sp)) use sp.p, sp.port, sp.r, sp.i */
+struct shown_port {
+    enum proto p;
+    uint32_t i, next;
+    uint16_t port;
+    const struct port_result *r;
+};
+bool next_shown_port(const struct run_info *ri, const struct host_result *h,
+                     const struct host_view *v, struct shown_port *sp);
+void reason_counts(const struct run_info *ri, const struct host_result *h, enum port_state s,
+                   uint32_t out[PROTO_COUNT][R_COUNT]);
+/* Writes "22000-22221,22223" for the ports of protocol p whose state and
+ * reason match (-1 = any); with h NULL, every port of the list. */
+void write_port_ranges(FILE *f, const struct run_info *ri, const struct host_result *h,
+                       enum proto p, int state, int reason);
+
+#endif

@@ -1,0 +1,185 @@
+/* xml: nmap's XML format (-oX), valid against nmap.dtd, so that tools that
+ * import nmap XML read scout's.  One <host> per host with its ports grouped
+ * inside (never one element per port), <extraports> for folded states, and a
+ * closing <runstats> written on every exit path, interrupted ones included. */
+#include <string.h>
+
+#include "output.h"
+
+struct xml_state {
+    int unused;
+};
+
+/* Escapes for attribute values and comments; "--" may not appear in a
+ * comment, so every '-' that follows a '-' is written as &#45; as nmap does. */
+static void esc(FILE *f, const char *s)
+{
+    char prev = 0;
+    for (; s && *s; prev = *s++) {
+        unsigned char ch = (unsigned char)*s;
+        switch (ch) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        case '-':
+            fputs(prev == '-' ? "&#45;" : "-", f);
+            break;
+        default:
+            if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+                fprintf(f, "\\x%02X", ch);
+            else
+                fputc(ch, f);
+        }
+    }
+}
+
+static void begin(void *st, FILE *f, const struct run_info *ri)
+{
+    (void)st;
+    const struct conf *c = ri->conf;
+    char when[64];
+    fmt_time(ri->start, "%a %b %e %H:%M:%S %Y", when, sizeof when);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n");
+    fprintf(f, "<!-- scout %s scan initiated %s as: ", SCOUT_VERSION, when);
+    esc(f, c->args);
+    /* nmap.dtd allows only scanner="nmap"; importers validate it, so scout
+     * says who it is in the comment above and in version="scout-...". */
+    fprintf(f, " -->\n<nmaprun scanner=\"nmap\" args=\"");
+    esc(f, c->args);
+    fprintf(f, "\" start=\"%.0f\" startstr=\"%s\" version=\"scout-%s\" xmloutputversion=\"1.05\">\n",
+            ri->start, when, SCOUT_VERSION);
+    if (!c->ping_only)
+        for (int p = 0; p < PROTO_COUNT; p++) {
+            if (!c->ports.n[p])
+                continue;
+            fprintf(f, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"",
+                    c->scan->nmap_type, proto_name((enum proto)p), c->ports.n[p]);
+            write_port_ranges(f, ri, NULL, (enum proto)p, -1, -1);
+            fprintf(f, "\"/>\n");
+        }
+    fprintf(f, "<verbose level=\"%d\"/>\n<debugging level=\"0\"/>\n", c->verbose);
+}
+
+static void hostnames(FILE *f, const struct host_result *h)
+{
+    fprintf(f, "<hostnames>\n");
+    if (h->user_name) {
+        fprintf(f, "<hostname name=\"");
+        esc(f, h->user_name);
+        fprintf(f, "\" type=\"user\"/>\n");
+    }
+    if (h->rdns) {
+        fprintf(f, "<hostname name=\"");
+        esc(f, h->rdns);
+        fprintf(f, "\" type=\"PTR\"/>\n");
+    }
+    fprintf(f, "</hostnames>\n");
+}
+
+static void extraports(FILE *f, const struct run_info *ri, const struct host_result *h,
+                       const struct host_view *v)
+{
+    for (int i = 0; i < v->nign; i++) {
+        enum port_state s = v->order[i];
+        uint32_t rc[PROTO_COUNT][R_COUNT];
+        reason_counts(ri, h, s, rc);
+        fprintf(f, "<extraports state=\"%s\" count=\"%u\">\n", state_name(s), v->counts[s]);
+        for (int p = 0; p < PROTO_COUNT; p++)
+            for (int r = 0; r < R_COUNT; r++) {
+                if (!rc[p][r])
+                    continue;
+                fprintf(f, "<extrareasons reason=\"%s\" count=\"%u\" proto=\"%s\" ports=\"",
+                        reason_name((enum reason)r), rc[p][r], proto_name((enum proto)p));
+                write_port_ranges(f, ri, h, (enum proto)p, s, r);
+                fprintf(f, "\"/>\n");
+            }
+        fprintf(f, "</extraports>\n");
+    }
+}
+
+static void ports(FILE *f, const struct run_info *ri, const struct host_result *h)
+{
+    struct host_view v;
+    host_view_make(ri, h, &v);
+    fprintf(f, "<ports>");
+    extraports(f, ri, h, &v);
+    struct shown_port sp = {0};
+    while (next_shown_port(ri, h, &v, &sp)) {
+        const char *svc = port_service(ri, sp.p, sp.port);
+        fprintf(f,
+                "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
+                "reason_ttl=\"%u\"/>",
+                proto_name(sp.p), sp.port, state_name((enum port_state)sp.r->state),
+                reason_name((enum reason)sp.r->reason), sp.r->ttl);
+        if (svc) {
+            fprintf(f, "<service name=\"");
+            esc(f, svc);
+            fprintf(f, "\" method=\"table\" conf=\"3\"/>");
+        }
+        fprintf(f, "</port>\n");
+    }
+    fprintf(f, "</ports>\n");
+}
+
+static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
+{
+    (void)st;
+    const struct conf *c = ri->conf;
+    char ip[ADDR_STRLEN];
+    addr_str(&h->addr, ip, sizeof ip);
+    if (h->status != HOST_UP && !c->verbose)
+        return;
+    if (c->open_only && !c->ping_only && h->status == HOST_UP) {
+        struct host_view v;
+        host_view_make(ri, h, &v);
+        if (v.shown == 0)
+            return;
+    }
+    fprintf(f, "<host starttime=\"%.0f\" endtime=\"%.0f\">", h->start, h->end);
+    fprintf(f, "<status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
+            h->status == HOST_UP ? "up" : "down",
+            h->status == HOST_UP ? reason_name((enum reason)h->up_reason) : "no-response",
+            h->up_ttl);
+    fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
+            h->addr.family == AF_INET ? "ipv4" : "ipv6");
+    hostnames(f, h);
+    if (h->status == HOST_UP && !c->ping_only && !h->timed_out)
+        ports(f, ri, h);
+    if (h->timed_out)
+        fprintf(f, "<!-- host timeout: port results not reported -->\n");
+    if (h->status == HOST_UP)
+        fprintf(f, "<times srtt=\"%u\" rttvar=\"%u\" to=\"%u\"/>\n", h->srtt_us, h->rttvar_us,
+                h->to_us);
+    fprintf(f, "</host>\n");
+}
+
+static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)
+{
+    (void)st;
+    char when[64], sum[160];
+    fmt_time(re->end, "%a %b %e %H:%M:%S %Y", when, sizeof when);
+    summary_line(ri, re, sum, sizeof sum);
+    fprintf(f, "<runstats><finished time=\"%.0f\" timestr=\"%s\" summary=\"scout done at %s; ",
+            re->end, when, when);
+    esc(f, sum);
+    fprintf(f, "\" elapsed=\"%.2f\" exit=\"%s\"", re->end - ri->start,
+            re->interrupted || re->error ? "error" : "success");
+    if (re->interrupted || re->error) {
+        fprintf(f, " errormsg=\"");
+        esc(f, re->error ? re->error : "interrupted");
+        fprintf(f, "\"");
+    }
+    uint64_t up = re->stats->hosts_up, total = re->stats->hosts_done;
+    fprintf(f, "/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/>\n</runstats>\n</nmaprun>\n",
+            (unsigned long long)up, (unsigned long long)(total - up), (unsigned long long)total);
+}
+
+const struct output_ops output_xml = {
+    .name = "xml",
+    .state_size = sizeof(struct xml_state),
+    .begin = begin,
+    .host = host,
+    .end = end,
+};

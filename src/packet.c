@@ -1,0 +1,152 @@
+#include "packet.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
+
+uint16_t inet_checksum(const void *data, size_t len, uint32_t sum)
+{
+    const uint8_t *p = data;
+    for (; len > 1; p += 2, len -= 2)
+        sum += get16(p);
+    if (len)
+        sum += (uint32_t)p[0] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+size_t packet_build_tcp4(uint8_t *buf, const struct tcp_probe *p)
+{
+    bool syn = p->flags & TH_SYN;
+    size_t tcplen = syn ? 24 : 20, total = 20 + tcplen;
+    memset(buf, 0, total);
+    uint8_t *ip = buf, *tcp = buf + 20;
+    ip[0] = 0x45;
+    put16(ip + 2, (uint16_t)total);
+    put16(ip + 4, p->ipid);
+    ip[8] = p->ttl;
+    ip[9] = 6;
+    put32(ip + 12, p->src.u.v4);
+    put32(ip + 16, p->dst.u.v4);
+    put16(ip + 10, inet_checksum(ip, 20, 0));
+
+    put16(tcp, p->sport);
+    put16(tcp + 2, p->dport);
+    put32(tcp + 4, p->seq);
+    put32(tcp + 8, p->ack);
+    tcp[12] = (uint8_t)((tcplen / 4) << 4);
+    tcp[13] = p->flags;
+    put16(tcp + 14, p->window);
+    if (syn) { /* MSS 1460: a SYN without options looks like a scanner */
+        tcp[20] = 2, tcp[21] = 4;
+        put16(tcp + 22, 1460);
+    }
+    /* Pseudo-header: addresses, protocol, TCP length. */
+    uint32_t sum = (p->src.u.v4 >> 16) + (p->src.u.v4 & 0xffff) + (p->dst.u.v4 >> 16) +
+                   (p->dst.u.v4 & 0xffff) + 6 + (uint32_t)tcplen;
+    put16(tcp + 16, inet_checksum(tcp, tcplen, sum));
+    return total;
+}
+
+/* Validates an IPv4 header; returns its length, or -1. */
+static int ip4_header(const uint8_t *pkt, size_t len, size_t *total)
+{
+    if (len < 20 || (pkt[0] >> 4) != 4)
+        return -1;
+    size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
+    size_t tot = get16(pkt + 2);
+    if (ihl < 20 || tot < ihl || tot > len)
+        return -1;
+    *total = tot;
+    return (int)ihl;
+}
+
+static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
+{
+    if (len < 8)
+        return -1;
+    r->icmp_type = icmp[0];
+    r->icmp_code = icmp[1];
+    if (icmp[0] != 3 && icmp[0] != 11)
+        return 0; /* echo replies and the like: not for the port scan */
+    const uint8_t *in = icmp + 8;
+    size_t inlen = len - 8, intot;
+    int ihl = ip4_header(in, inlen, &intot);
+    /* Routers may quote less than the full probe: RFC 792 promises the IP
+     * header and 8 bytes, so intot > inlen is fine; 8 bytes are required. */
+    if (ihl < 0) {
+        if (inlen < 20 || (in[0] >> 4) != 4 || (size_t)(in[0] & 0x0f) * 4 < 20)
+            return -1;
+        ihl = (in[0] & 0x0f) * 4;
+    }
+    if ((size_t)ihl + 8 > inlen)
+        return -1;
+    if (in[9] != 6)
+        return 0;
+    r->inner_src = addr_v4(get32(in + 12));
+    r->inner_dst = addr_v4(get32(in + 16));
+    r->sport = get16(in + ihl);
+    r->dport = get16(in + ihl + 2);
+    r->seq = get32(in + ihl + 4);
+    r->kind = REPLY_ICMP;
+    return 1;
+}
+
+int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t total;
+    int ihl = ip4_header(pkt, len, &total);
+    if (ihl < 0)
+        return -1;
+    if ((get16(pkt + 6) & 0x3fff) != 0)
+        return 0; /* fragments: a reply to a probe is never one */
+    r->src = addr_v4(get32(pkt + 12));
+    r->dst = addr_v4(get32(pkt + 16));
+    r->ttl = pkt[8];
+    const uint8_t *l4 = pkt + ihl;
+    size_t l4len = total - (size_t)ihl;
+    if (pkt[9] == 1)
+        return decode_icmp(l4, l4len, r);
+    if (pkt[9] != 6)
+        return 0;
+    if (l4len < 20)
+        return -1;
+    size_t doff = (size_t)(l4[12] >> 4) * 4;
+    if (doff < 20 || doff > l4len)
+        return -1;
+    r->sport = get16(l4);
+    r->dport = get16(l4 + 2);
+    r->seq = get32(l4 + 4);
+    r->ack = get32(l4 + 8);
+    r->flags = l4[13];
+    r->window = get16(l4 + 14);
+    r->kind = REPLY_TCP;
+    return 1;
+}
+
+int packet_link_offset(int dlt, const uint8_t *frame, size_t len)
+{
+    switch (dlt) {
+    case 1: /* DLT_EN10MB */
+        if (len < 14)
+            return -1;
+        if (get16(frame + 12) == 0x0800)
+            return 14;
+        if (get16(frame + 12) == 0x8100 && len >= 18 && get16(frame + 16) == 0x0800)
+            return 18;
+        return -1;
+    case 113: /* DLT_LINUX_SLL */
+        return len >= 16 && get16(frame + 14) == 0x0800 ? 16 : -1;
+    case 12:  /* DLT_RAW */
+    case 101: /* LINKTYPE_RAW */
+        return len >= 1 && (frame[0] >> 4) == 4 ? 0 : -1;
+    default:
+        return -1;
+    }
+}

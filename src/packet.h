@@ -1,0 +1,59 @@
+/* packet: raw probes built and replies decoded, as pure functions.
+ *
+ * Building: an IPv4 header and a TCP header (with an MSS option on SYN, as
+ * real stacks send), checksums filled in.  Decoding: the bytes from the IP
+ * header on, of a TCP segment or of an ICMP destination-unreachable that
+ * quotes one of our probes.  The decoder trusts nothing: every length is
+ * checked before use, and anything short, inconsistent or unknown is
+ * reported as malformed or ignored, never read past.  It is the one decoder
+ * of the receive path (and is fuzzed). */
+#ifndef SCOUT_PACKET_H
+#define SCOUT_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+enum { TH_FIN = 0x01, TH_SYN = 0x02, TH_RST = 0x04, TH_PSH = 0x08, TH_ACK = 0x10, TH_URG = 0x20 };
+
+struct tcp_probe {
+    struct addr src, dst;
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags, ttl;
+    uint16_t window, ipid;
+};
+
+#define PROBE_MAX 64
+
+/* Writes the probe into buf (PROBE_MAX bytes); returns its length. */
+size_t packet_build_tcp4(uint8_t *buf, const struct tcp_probe *p);
+
+enum reply_kind { REPLY_NONE = 0, REPLY_TCP, REPLY_ICMP };
+
+struct reply {
+    enum reply_kind kind;
+    struct addr src, dst;        /* outer IP header */
+    uint8_t ttl;
+    /* REPLY_TCP: the segment.  REPLY_ICMP: the quoted probe's TCP fields,
+     * with src/dst below taken from the quoted IP header. */
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t window;
+    uint8_t icmp_type, icmp_code;
+    struct addr inner_src, inner_dst;
+};
+
+/* Decodes one IPv4 packet.  Returns 1 with *r filled for a TCP segment or an
+ * ICMP error quoting TCP; 0 for a well-formed packet of no interest; -1 for a
+ * malformed one. */
+int packet_decode(const uint8_t *pkt, size_t len, struct reply *r);
+/* Strips a link-layer header (pcap DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW);
+ * returns the offset of the IPv4 header, or -1 if it is not IPv4. */
+int packet_link_offset(int dlt, const uint8_t *frame, size_t len);
+
+uint16_t inet_checksum(const void *data, size_t len, uint32_t sum);
+
+#endif

@@ -1,0 +1,511 @@
+/* raw: the engine of the raw TCP scans (-sS -sA -sF -sN -sX -sW -sM).
+ *
+ * Stateless: each probe carries probe_cookie(key, src, dst, sport, dport) in
+ * its sequence and acknowledgement numbers, so a reply is validated by
+ * recomputing the cookie; there is no table of sent probes.  The only state
+ * is the results array itself: a pair whose state is still PS_UNKNOWN has not
+ * been answered.
+ *
+ * Sender (calling thread): walks this shard's permutation indices, builds
+ * each probe from the scan type's flags, and sends in sendmmsg() batches at
+ * the allowed rate.  Pass 0 sends every pair; pass 1 resends what stayed
+ * silent; further passes happen only while the previous resend pass got new
+ * answers (evidence of loss, not filtering), up to --max-retries.  After the
+ * last pass and one timeout, silence becomes the scan type's silent state.
+ *
+ * Receiver (own thread): libpcap, non-blocking, with a BPF filter for this
+ * scan's replies only (to our address: TCP to our source port, or ICMP); each
+ * frame goes through the one decoder (packet.c), the cookie check, and the
+ * state table (classify.c).  Results are published with a compare-and-swap
+ * so the first answer wins and the sender can read them without a lock. */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "cookie.h"
+#include "packet.h"
+#include "scan.h"
+
+#define BATCH 64
+
+struct raw {
+    struct job *job;
+    const struct scan_type *type;
+    int sock;
+    pcap_t *pc;
+    int dlt;
+    struct addr src;
+    uint16_t sport;
+    uint8_t key[16];
+    const uint16_t *ports;
+    uint32_t nports;
+    int32_t *port_index;  /* port number -> index in the list, -1 if not scanned */
+    uint32_t *htab_key, *htab_val, hmask; /* IPv4 address -> group host index */
+    uint8_t *active;
+    volatile int done;
+    uint64_t answers;     /* replies that decided a pair (atomic) */
+    uint64_t invalid, malformed; /* replies failing the cookie; undecodable frames */
+    uint8_t bufs[BATCH][PROBE_MAX];
+    struct mmsghdr msgs[BATCH];
+    struct iovec iovs[BATCH];
+    struct sockaddr_in dsts[BATCH];
+    unsigned nbatch;
+    struct ratelimit rl;
+};
+
+bool raw_available(void)
+{
+    int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    if (s < 0)
+        return false;
+    close(s);
+    return true;
+}
+
+static uint32_t hslot(uint32_t key, uint32_t mask)
+{
+    return (uint32_t)mix64(key) & mask;
+}
+
+static int host_lookup(const struct raw *r, const struct addr *a)
+{
+    if (a->family != AF_INET)
+        return -1;
+    for (uint32_t i = hslot(a->u.v4, r->hmask);; i = (i + 1) & r->hmask) {
+        if (r->htab_val[i] == UINT32_MAX)
+            return -1;
+        if (r->htab_key[i] == a->u.v4)
+            return (int)r->htab_val[i];
+    }
+}
+
+/* Publishes a result unless the pair is already decided. */
+static bool publish(struct raw *r, uint32_t h, uint32_t p, const struct port_result *res)
+{
+    struct port_result *slot = &r->job->g->hosts[h].ports[PROTO_TCP][p];
+    struct port_result expected = {0}, desired = *res;
+    return __atomic_compare_exchange(slot, &expected, &desired, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED);
+}
+
+static bool decided(const struct raw *r, uint32_t h, uint32_t p)
+{
+    struct port_result v;
+    __atomic_load(&r->job->g->hosts[h].ports[PROTO_TCP][p], &v, __ATOMIC_ACQUIRE);
+    return v.state != PS_UNKNOWN;
+}
+
+static void on_reply(struct raw *r, const struct reply *rp)
+{
+    bool icmp = rp->kind == REPLY_ICMP;
+    const struct addr *target = icmp ? &rp->inner_dst : &rp->src;
+    uint16_t our_port = icmp ? rp->sport : rp->dport, their_port = icmp ? rp->dport : rp->sport;
+    if (our_port != r->sport || (icmp && !addr_eq(&rp->inner_src, &r->src)))
+        return;
+    int h = host_lookup(r, target);
+    int32_t p = r->port_index[their_port];
+    uint32_t c = probe_cookie(r->key, &r->src, target, r->sport, their_port);
+    bool ok = h >= 0 && p >= 0 &&
+              (icmp ? rp->seq == c
+                    : rp->seq == c || ((rp->flags & TH_ACK) && (rp->ack == c || rp->ack == c + 1)));
+    if (!ok) {
+        __atomic_fetch_add(&r->invalid, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    struct port_result res = {0};
+    bool decisive = icmp ? classify_icmp(rp->icmp_type, rp->icmp_code, &res)
+                         : classify_tcp((enum raw_kind)r->type->raw_kind, rp->flags, rp->window, &res);
+    if (!decisive)
+        return;
+    res.ttl = rp->ttl;
+    if (publish(r, (uint32_t)h, (uint32_t)p, &res)) {
+        __atomic_fetch_add(&r->answers, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&r->job->stats->replies, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&r->job->stats->pairs_done, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *frame)
+{
+    struct raw *r = (struct raw *)user;
+    int off = packet_link_offset(r->dlt, frame, hdr->caplen);
+    struct reply rp;
+    if (off < 0)
+        return;
+    int rc = packet_decode(frame + off, hdr->caplen - (size_t)off, &rp);
+    if (rc < 0)
+        __atomic_fetch_add(&r->malformed, 1, __ATOMIC_RELAXED);
+    else if (rc > 0)
+        on_reply(r, &rp);
+}
+
+static void *receiver(void *arg)
+{
+    struct raw *r = arg;
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->pc), .events = POLLIN};
+    while (!r->done) {
+        poll(&pfd, 1, 10);
+        while (pcap_dispatch(r->pc, 256, on_frame, (u_char *)r) > 0)
+            ;
+    }
+    while (pcap_dispatch(r->pc, 256, on_frame, (u_char *)r) > 0)
+        ;
+    return NULL;
+}
+
+static void flush(struct raw *r)
+{
+    unsigned off = 0, retries = 0;
+    while (off < r->nbatch) {
+        /* Never block: packets waiting on ARP for a missing neighbour hold
+         * the socket's buffer for seconds. */
+        int n = sendmmsg(r->sock, r->msgs + off, r->nbatch - off, MSG_DONTWAIT);
+        if (n > 0) {
+            off += (unsigned)n;
+            retries = 0;
+            continue;
+        }
+        /* A full queue is worth a short wait; a queue that stays full (ARP
+         * unresolved for a missing neighbour) or no route is not: that probe
+         * is dropped here and its port stays silent, as on the wire. */
+        if ((errno == ENOBUFS || errno == EAGAIN) && retries++ < 3) {
+            struct timespec ts = {0, 100000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        off++;
+        retries = 0;
+    }
+    __atomic_fetch_add(&r->job->stats->sent, r->nbatch, __ATOMIC_RELAXED);
+    r->nbatch = 0;
+}
+
+static void queue_probe(struct raw *r, uint32_t h, uint32_t p)
+{
+    const struct addr *dst = &r->job->g->hosts[h].addr;
+    uint16_t port = r->ports[p];
+    uint32_t c = probe_cookie(r->key, &r->src, dst, r->sport, port);
+    struct tcp_probe pr = {.src = r->src, .dst = *dst, .sport = r->sport, .dport = port,
+                           .seq = c, .ack = (r->type->tcp_flags & TH_ACK) ? c : 0,
+                           .flags = r->type->tcp_flags, .ttl = 64,
+                           .window = 1024, .ipid = (uint16_t)(c >> 16)};
+    unsigned i = r->nbatch++;
+    r->iovs[i].iov_len = packet_build_tcp4(r->bufs[i], &pr);
+    r->dsts[i].sin_addr.s_addr = htonl(dst->u.v4);
+    if (r->nbatch == BATCH)
+        flush(r);
+}
+
+static void pace(struct raw *r)
+{
+    uint64_t now = now_ns();
+    while (!rate_take(&r->rl, now)) {
+        if (r->nbatch)
+            flush(r);
+        uint64_t w = rate_wait(&r->rl, now);
+        struct timespec ts = {(time_t)(w / NS_PER_SEC), (long)(w % NS_PER_SEC)};
+        nanosleep(&ts, NULL);
+        now = now_ns();
+    }
+}
+
+/* One pass over this shard's pairs; returns how many probes it sent. */
+static uint64_t send_pass(struct raw *r, const struct perm *pm, uint8_t pass)
+{
+    const struct conf *c = r->job->conf;
+    uint64_t total = (uint64_t)r->job->g->n * r->nports, sent = 0;
+    for (uint64_t i = c->shard_k - 1; i < total && !*r->job->stop; i += c->shard_n) {
+        uint64_t idx = perm_get(pm, i);
+        uint32_t h = (uint32_t)(idx / r->nports), p = (uint32_t)(idx % r->nports);
+        if (!r->active[h] || decided(r, h, p))
+            continue;
+        pace(r);
+        queue_probe(r, h, p);
+        sent++;
+        if (pass)
+            r->job->stats->retransmits++;
+    }
+    if (r->nbatch)
+        flush(r);
+    return sent;
+}
+
+static uint64_t pass_timeout(const struct raw *r)
+{
+    /* The slowest known host sets the wait; discovery measured the RTTs. */
+    struct rtt_est est = {0};
+    for (uint32_t h = 0; h < r->job->g->n; h++) {
+        const struct host_result *hr = &r->job->g->hosts[h];
+        if (r->active[h] && hr->srtt_us && (!est.have || hr->srtt_us * 1000ULL > est.srtt_ns)) {
+            est.have = true;
+            est.srtt_ns = hr->srtt_us * 1000ULL;
+            est.rttvar_ns = hr->rttvar_us * 1000ULL;
+        }
+    }
+    return rtt_timeout(&est, &r->job->conf->timing);
+}
+
+static void sleep_ns(uint64_t ns, const volatile sig_atomic_t *stop)
+{
+    uint64_t end = now_ns() + ns;
+    while (!*stop && now_ns() < end) {
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void run_passes(struct raw *r, const struct perm *pm)
+{
+    const struct timing_conf *tc = &r->job->conf->timing;
+    uint64_t wait = pass_timeout(r), lost = 0;
+    uint32_t empty = 0;
+    for (uint32_t pass = 0; !*r->job->stop; pass++) {
+        uint64_t before = __atomic_load_n(&r->answers, __ATOMIC_RELAXED);
+        uint64_t sent = send_pass(r, pm, (uint8_t)pass);
+        sleep_ns(wait, r->job->stop);
+        uint64_t gained = __atomic_load_n(&r->answers, __ATOMIC_RELAXED) - before;
+        if (pass > 0) {
+            lost += gained; /* answered only when asked again: lost before */
+            empty = gained ? 0 : empty + 1;
+        }
+        /* Silence is believed after one empty resend pass on a clean path,
+         * after two once loss has been seen: with 4 % round-trip loss a
+         * single empty pass still leaves ~0.7 % odds that the last few live
+         * ports were all lost again; two leave ~0.03 %. */
+        bool settled = empty >= (lost ? 2u : 1u);
+        if (sent == 0 || pass >= tc->max_retries || settled)
+            break;
+        if (r->job->tick)
+            r->job->tick(r->job->tick_ctx, r->job->stats, now_ns());
+    }
+    r->job->stats->drops += lost;
+}
+
+static void mark_silent(struct raw *r, const struct perm *pm)
+{
+    const struct conf *c = r->job->conf;
+    struct port_result silent = {.state = (uint8_t)raw_silent_state((enum raw_kind)r->type->raw_kind),
+                                 .reason = R_NO_RESPONSE};
+    uint64_t total = (uint64_t)r->job->g->n * r->nports;
+    /* Shard membership is by permutation index; map back through it. */
+    for (uint64_t i = c->shard_k - 1; i < total; i += c->shard_n) {
+        uint64_t idx = perm_get(pm, i);
+        uint32_t h = (uint32_t)(idx / r->nports), p = (uint32_t)(idx % r->nports);
+        if (r->active[h] && publish(r, h, p, &silent)) {
+            r->job->stats->timeouts++;
+            r->job->stats->pairs_done++;
+        }
+    }
+}
+
+/* The source address the kernel would use towards dst, and its interface. */
+static int route_source(const struct addr *dst, struct addr *src, char *ifname, err_t *e)
+{
+    struct sockaddr_storage ss, local;
+    socklen_t len, llen = sizeof local;
+    addr_to_sockaddr(dst, 9, &ss, &len);
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&ss, len) < 0 ||
+        getsockname(s, (struct sockaddr *)&local, &llen) < 0) {
+        int err = errno;
+        if (s >= 0)
+            close(s);
+        return err_set(e, "no route to the targets: %s", strerror(err));
+    }
+    close(s);
+    if (src->family == 0)
+        addr_from_sockaddr((struct sockaddr *)&local, src);
+    if (*ifname)
+        return 0;
+    struct ifaddrs *ifs, *it;
+    if (getifaddrs(&ifs) < 0)
+        return err_set(e, "getifaddrs: %s", strerror(errno));
+    for (it = ifs; it; it = it->ifa_next) {
+        struct addr a;
+        if (it->ifa_addr && addr_from_sockaddr(it->ifa_addr, &a) == 0 && addr_eq(&a, src)) {
+            snprintf(ifname, IF_NAMESIZE, "%s", it->ifa_name);
+            break;
+        }
+    }
+    freeifaddrs(ifs);
+    return *ifname ? 0 : err_set(e, "no interface has the source address; use -e IFACE");
+}
+
+static int open_capture(struct raw *r, const char *ifname, err_t *e)
+{
+    char errbuf[PCAP_ERRBUF_SIZE], filter[160], src[ADDR_STRLEN];
+    struct bpf_program prog;
+    r->pc = pcap_create(ifname, errbuf);
+    if (!r->pc)
+        return err_set(e, "capture on %s: %s", ifname, errbuf);
+    pcap_set_snaplen(r->pc, 256);
+    pcap_set_immediate_mode(r->pc, 1);
+    pcap_set_buffer_size(r->pc, 16 << 20);
+    if (pcap_activate(r->pc) < 0)
+        return err_set(e, "capture on %s: %s", ifname, pcap_geterr(r->pc));
+    /* Exactly this scan's replies: to our address, TCP to our port or ICMP. */
+    snprintf(filter, sizeof filter, "dst host %s and ((tcp dst port %u) or icmp)",
+             addr_str(&r->src, src, sizeof src), r->sport);
+    if (pcap_compile(r->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+        pcap_setfilter(r->pc, &prog) < 0)
+        return err_set(e, "capture filter: %s", pcap_geterr(r->pc));
+    pcap_freecode(&prog);
+    pcap_setnonblock(r->pc, 1, errbuf);
+    r->dlt = pcap_datalink(r->pc);
+    return 0;
+}
+
+static int build_tables(struct raw *r, err_t *e)
+{
+    struct group *g = r->job->g;
+    r->port_index = xcalloc(65536, sizeof *r->port_index, e);
+    r->active = xcalloc(g->n, 1, e);
+    uint32_t size = 16;
+    while (size < 2 * g->n)
+        size *= 2;
+    r->hmask = size - 1;
+    r->htab_key = xcalloc(size, sizeof *r->htab_key, e);
+    r->htab_val = xcalloc(size, sizeof *r->htab_val, e);
+    if (!r->port_index || !r->active || !r->htab_key || !r->htab_val)
+        return -1;
+    memset(r->port_index, 0xff, 65536 * sizeof *r->port_index);
+    for (uint32_t i = 0; i < r->nports; i++)
+        r->port_index[r->ports[i]] = (int32_t)i;
+    memset(r->htab_val, 0xff, size * sizeof *r->htab_val);
+    for (uint32_t h = 0; h < g->n; h++) {
+        struct host_result *hr = &g->hosts[h];
+        if (hr->status == HOST_DOWN)
+            continue;
+        if (hr->addr.family != AF_INET)
+            return err_set(e, "raw scans of IPv6 targets are not implemented yet; use -sT");
+        r->active[h] = 1;
+        uint32_t i = hslot(hr->addr.u.v4, r->hmask);
+        while (r->htab_val[i] != UINT32_MAX)
+            i = (i + 1) & r->hmask;
+        r->htab_key[i] = hr->addr.u.v4;
+        r->htab_val[i] = h;
+    }
+    return 0;
+}
+
+static int raw_setup(struct raw *r, struct job *job, err_t *e)
+{
+    const struct conf *c = job->conf;
+    r->job = job;
+    r->type = c->scan;
+    r->sock = -1;
+    r->ports = job->ports->v[PROTO_TCP];
+    r->nports = job->ports->n[PROTO_TCP];
+    if (build_tables(r, e) < 0)
+        return -1;
+    bool any = false;
+    for (uint32_t h = 0; h < job->g->n && !any; h++)
+        any = r->active[h];
+    if (!any)
+        return 1; /* nobody up: nothing to send */
+    r->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+    if (r->sock < 0)
+        return err_set(e, "%s needs raw sockets (root or CAP_NET_RAW): %s; -sT needs no privileges",
+                       c->scan->flag, strerror(errno));
+    int sndbuf = 4 << 20;
+    setsockopt(r->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    char ifname[IF_NAMESIZE + 1] = "";
+    if (c->iface)
+        snprintf(ifname, sizeof ifname, "%s", c->iface);
+    /* The first target with a route names the source address and the
+     * capture interface; targets without one stay silent (the kernel refuses
+     * to send to them), as they would for any scanner. */
+    int rc = -1;
+    for (uint32_t h = 0; h < job->g->n && rc < 0; h++) {
+        r->src = c->source;
+        if (r->active[h])
+            rc = route_source(&job->g->hosts[h].addr, &r->src, ifname, e);
+    }
+    if (rc < 0)
+        return -1;
+    if (getrandom(r->key, sizeof r->key, 0) != sizeof r->key)
+        return err_set(e, "getrandom: %s", strerror(errno));
+    r->sport = c->source_port >= 0 ? (uint16_t)c->source_port
+                                   : (uint16_t)(40000 + (r->key[0] << 8 | r->key[1]) % 20000);
+    if (open_capture(r, ifname, e) < 0)
+        return -1;
+    for (unsigned i = 0; i < BATCH; i++) {
+        r->iovs[i].iov_base = r->bufs[i];
+        r->dsts[i].sin_family = AF_INET;
+        r->msgs[i].msg_hdr.msg_iov = &r->iovs[i];
+        r->msgs[i].msg_hdr.msg_iovlen = 1;
+        r->msgs[i].msg_hdr.msg_name = &r->dsts[i];
+        r->msgs[i].msg_hdr.msg_namelen = sizeof r->dsts[i];
+    }
+    /* Without an adaptive raw window yet, a fixed ceiling per template. */
+    const struct timing_conf *tc = &c->timing;
+    double rate = tc->scan_delay_ns ? 1e9 / (double)tc->scan_delay_ns
+                : tc->level >= 5 ? 200000 : tc->level == 4 ? 100000 : 50000;
+    rate = tc->max_rate ? tc->max_rate : MAX(rate, tc->min_rate);
+    rate_init(&r->rl, rate, now_ns());
+    return 0;
+}
+
+static void raw_free(struct raw *r)
+{
+    if (r->pc)
+        pcap_close(r->pc);
+    if (r->sock >= 0)
+        close(r->sock);
+    free(r->port_index);
+    free(r->active);
+    free(r->htab_key);
+    free(r->htab_val);
+}
+
+static int raw_run(struct job *job, err_t *e)
+{
+    struct raw *r = xcalloc(1, sizeof *r, e);
+    if (!r)
+        return -1;
+    int rc = raw_setup(r, job, e);
+    pthread_t tid;
+    if (rc == 0 && pthread_create(&tid, NULL, receiver, r) != 0)
+        rc = err_set(e, "cannot start the receiver thread");
+    if (rc == 0) {
+        struct perm pm;
+        perm_init(&pm, (uint64_t)job->g->n * r->nports, job->seed, job->conf->sequential);
+        run_passes(r, &pm);
+        r->done = 1;
+        pthread_join(tid, NULL);
+        if (!*job->stop)
+            mark_silent(r, &pm);
+        job->stats->invalid += r->invalid;
+        job->stats->malformed += r->malformed;
+        for (uint32_t h = 0; h < job->g->n; h++)
+            if (r->active[h])
+                job->g->hosts[h].end = wall_time();
+    }
+    raw_free(r);
+    free(r);
+    return rc < 0 ? -1 : 0;
+}
+
+#define RAW_TYPE(var, nm, fl, typ, kind, flags)                                     \
+    const struct scan_type var = {.name = nm, .flag = fl, .nmap_type = typ,          \
+                                  .proto = PROTO_TCP, .raw = true, .raw_kind = kind, \
+                                  .tcp_flags = flags, .run = raw_run}
+
+RAW_TYPE(scan_syn, "syn", "-sS", "syn", RAW_SYN, TH_SYN);
+RAW_TYPE(scan_ack, "ack", "-sA", "ack", RAW_ACK, TH_ACK);
+RAW_TYPE(scan_fin, "fin", "-sF", "fin", RAW_FIN, TH_FIN);
+RAW_TYPE(scan_null, "null", "-sN", "null", RAW_NULL, 0);
+RAW_TYPE(scan_xmas, "xmas", "-sX", "xmas", RAW_XMAS, TH_FIN | TH_PSH | TH_URG);
+RAW_TYPE(scan_window, "window", "-sW", "window", RAW_WINDOW, TH_ACK);
+RAW_TYPE(scan_maimon, "maimon", "-sM", "maimon", RAW_MAIMON, TH_FIN | TH_ACK);

@@ -1,0 +1,89 @@
+#include "results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[PS_COUNT] = {
+    [PS_UNKNOWN] = "unknown",
+    [PS_OPEN] = "open",
+    [PS_CLOSED] = "closed",
+    [PS_FILTERED] = "filtered",
+    [PS_UNFILTERED] = "unfiltered",
+    [PS_OPEN_FILTERED] = "open|filtered",
+    [PS_CLOSED_FILTERED] = "closed|filtered",
+};
+
+static const char *const reason_names[R_COUNT] = {
+    [R_NONE] = "unknown-response",
+    [R_SYN_ACK] = "syn-ack",
+    [R_RESET] = "reset",
+    [R_CONN_REFUSED] = "conn-refused",
+    [R_NO_RESPONSE] = "no-response",
+    [R_NET_UNREACH] = "net-unreach",
+    [R_HOST_UNREACH] = "host-unreach",
+    [R_PROTO_UNREACH] = "proto-unreach",
+    [R_PORT_UNREACH] = "port-unreach",
+    [R_NET_PROHIBITED] = "net-prohibited",
+    [R_HOST_PROHIBITED] = "host-prohibited",
+    [R_ADMIN_PROHIBITED] = "admin-prohibited",
+    [R_UDP_RESPONSE] = "udp-response",
+    [R_ECHO_REPLY] = "echo-reply",
+    [R_ARP_RESPONSE] = "arp-response",
+    [R_USER_SET] = "user-set",
+    [R_LOCALHOST] = "localhost-response",
+};
+
+const char *state_name(enum port_state s)
+{
+    return (unsigned)s < PS_COUNT ? state_names[s] : "unknown";
+}
+
+const char *reason_name(enum reason r)
+{
+    return (unsigned)r < R_COUNT ? reason_names[r] : "unknown-response";
+}
+
+int state_parse(const char *s)
+{
+    for (int i = 1; i < PS_COUNT; i++)
+        if (!strcmp(s, state_names[i]))
+            return i;
+    return -1;
+}
+
+int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err_t *e)
+{
+    memset(g, 0, sizeof *g);
+    size_t per_host = (size_t)pl->n[PROTO_TCP] + pl->n[PROTO_UDP];
+    g->hosts = xcalloc(nhosts, sizeof *g->hosts, e);
+    g->store = xcalloc((size_t)nhosts * per_host, sizeof *g->store, e);
+    if (!g->hosts || !g->store) {
+        group_free(g);
+        return -1;
+    }
+    g->n = nhosts;
+    for (uint32_t h = 0; h < nhosts; h++) {
+        struct port_result *base = g->store + (size_t)h * per_host;
+        g->hosts[h].ports[PROTO_TCP] = base;
+        g->hosts[h].ports[PROTO_UDP] = base + pl->n[PROTO_TCP];
+    }
+    return 0;
+}
+
+void group_free(struct group *g)
+{
+    if (g->hosts)
+        for (uint32_t h = 0; h < g->n; h++)
+            free(g->hosts[h].rdns);
+    free(g->hosts);
+    free(g->store);
+    memset(g, 0, sizeof *g);
+}
+
+void host_state_counts(const struct host_result *h, enum proto p, uint32_t nports,
+                       uint32_t counts[PS_COUNT])
+{
+    memset(counts, 0, sizeof(uint32_t) * PS_COUNT);
+    for (uint32_t i = 0; i < nports; i++)
+        counts[h->ports[p][i].state < PS_COUNT ? h->ports[p][i].state : 0]++;
+}

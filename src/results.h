@@ -1,0 +1,92 @@
+/* results: what scout saw, per host and per port.
+ *
+ * The six nmap port states and the reason vocabulary of --reason live here,
+ * as do the per-group result arrays: one 4-byte port_result per (host, port)
+ * pair, written by the engines and read by the outputs.  A state is always
+ * what was observed: a reply, an ICMP error, or silence after retries. */
+#ifndef SCOUT_RESULTS_H
+#define SCOUT_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "ports.h"
+
+enum port_state {
+    PS_UNKNOWN = 0, /* not yet decided (never shown) */
+    PS_OPEN,
+    PS_CLOSED,
+    PS_FILTERED,
+    PS_UNFILTERED,
+    PS_OPEN_FILTERED,
+    PS_CLOSED_FILTERED,
+    PS_COUNT
+};
+
+/* nmap's reason names (reason_str SINGULAR) for what decided a state. */
+enum reason {
+    R_NONE = 0,
+    R_SYN_ACK,
+    R_RESET,
+    R_CONN_REFUSED,
+    R_NO_RESPONSE,
+    R_NET_UNREACH,
+    R_HOST_UNREACH,
+    R_PROTO_UNREACH,
+    R_PORT_UNREACH,
+    R_NET_PROHIBITED,
+    R_HOST_PROHIBITED,
+    R_ADMIN_PROHIBITED,
+    R_UDP_RESPONSE,
+    R_ECHO_REPLY,
+    R_ARP_RESPONSE,
+    R_USER_SET,
+    R_LOCALHOST,
+    R_COUNT
+};
+
+/* Four bytes, aligned as one word: the raw receiver publishes a result with a
+ * single atomic compare-and-swap. */
+struct port_result {
+    _Alignas(4) uint8_t state; /* enum port_state */
+    uint8_t reason; /* enum reason */
+    uint8_t ttl;    /* TTL of the reply that decided it, 0 if none seen */
+    uint8_t tries;  /* probes sent so far */
+};
+
+enum host_status { HOST_UNKNOWN = 0, HOST_UP, HOST_DOWN };
+
+struct host_result {
+    struct addr addr;
+    uint64_t target_index; /* position in the target list (reports are in this order) */
+    const char *user_name; /* hostname from the target spec, or NULL */
+    char *rdns;            /* reverse DNS name (owned), or NULL */
+    uint8_t status;        /* enum host_status */
+    uint8_t up_reason;     /* enum reason */
+    uint8_t up_ttl;
+    bool timed_out;        /* --host-timeout expired: ports not reported */
+    double start, end;     /* wall clock */
+    uint64_t start_ns;     /* monotonic, for --host-timeout */
+    uint32_t srtt_us, rttvar_us, to_us;
+    struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */
+};
+
+struct group {
+    struct host_result *hosts;
+    uint32_t n;
+    struct port_result *store; /* one block for all hosts' port arrays */
+};
+
+const char *state_name(enum port_state s);
+const char *reason_name(enum reason r);
+/* Parses a state name ("open", "open|filtered"...); -1 if unknown. */
+int state_parse(const char *s);
+
+int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err_t *e);
+void group_free(struct group *g);
+/* Counts a host's ports per state for protocol p. */
+void host_state_counts(const struct host_result *h, enum proto p, uint32_t nports,
+                       uint32_t counts[PS_COUNT]);
+
+#endif

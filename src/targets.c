@@ -1,0 +1,320 @@
+#include "targets.h"
+
+#include <ctype.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+void targets_init(struct targets *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void targets_free(struct targets *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].oct);
+        free(t->v[i].name);
+    }
+    free(t->v);
+    free(t->start);
+    memset(t, 0, sizeof *t);
+}
+
+static int push(struct targets *t, const struct tspec *s, err_t *e)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        struct tspec *nv = realloc(t->v, cap * sizeof *nv);
+        if (!nv)
+            return err_set(e, "out of memory adding targets");
+        t->v = nv;
+        t->cap = cap;
+    }
+    t->v[t->n++] = *s;
+    return 0;
+}
+
+/* Parses "a", "a-b", "-b", "a-", "*" into [lo, hi] within 0..255. */
+static int octet_item(const char *s, size_t len, int *lo, int *hi)
+{
+    if (len == 1 && s[0] == '*') {
+        *lo = 0, *hi = 255;
+        return 0;
+    }
+    int vals[2] = {-1, -1}, which = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '-') {
+            if (which)
+                return -1;
+            which = 1;
+        } else if (isdigit((unsigned char)s[i])) {
+            int v = (vals[which] < 0 ? 0 : vals[which]) * 10 + (s[i] - '0');
+            if (v > 255)
+                return -1;
+            vals[which] = v;
+        } else {
+            return -1;
+        }
+    }
+    if (!which) {
+        if (vals[0] < 0)
+            return -1;
+        *lo = *hi = vals[0];
+        return 0;
+    }
+    if (vals[0] < 0 && vals[1] < 0 && len != 1)
+        return -1;
+    *lo = vals[0] < 0 ? 0 : vals[0];
+    *hi = vals[1] < 0 ? 255 : vals[1];
+    return *lo <= *hi ? 0 : -1;
+}
+
+/* Fills one octet's set from "1,5,7-9"; returns -1 if it is not octet syntax. */
+static int octet_set(const char *s, size_t len, struct octet_sets *o, int idx)
+{
+    if (len == 0)
+        return -1;
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && s[j] != ',')
+            j++;
+        int lo, hi;
+        if (octet_item(s + i, j - i, &lo, &hi) < 0)
+            return -1;
+        for (int v = lo; v <= hi; v++)
+            o->bits[idx][v / 8] |= (uint8_t)(1 << (v % 8));
+        i = j + 1;
+    }
+    o->n[idx] = 0;
+    for (int v = 0; v < 256; v++)
+        if (o->bits[idx][v / 8] & (1 << (v % 8)))
+            o->vals[idx][o->n[idx]++] = (uint8_t)v;
+    return 0;
+}
+
+/* Tries nmap's octet-range syntax; 1 = parsed, 0 = not this syntax. */
+static int parse_octets(const char *s, struct tspec *out, err_t *e)
+{
+    if (!strpbrk(s, "-,*"))
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!isdigit((unsigned char)*p) && !strchr(".-,*", *p))
+            return 0;
+    struct octet_sets *o = calloc(1, sizeof *o);
+    if (!o)
+        return err_set(e, "out of memory");
+    const char *p = s;
+    for (int idx = 0; idx < 4; idx++) {
+        const char *dot = idx < 3 ? strchr(p, '.') : p + strlen(p);
+        if (!dot || octet_set(p, (size_t)(dot - p), o, idx) < 0) {
+            free(o);
+            return err_set(e, "invalid target '%s': bad octet range in part %d", s, idx + 1);
+        }
+        p = dot + 1;
+    }
+    memset(out, 0, sizeof *out);
+    out->kind = TS_OCTETS;
+    out->oct = o;
+    out->count = (uint64_t)o->n[0] * o->n[1] * o->n[2] * o->n[3];
+    return 1;
+}
+
+static int resolve(const char *name, int family, struct addr *out, err_t *e)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = (family & TARGET_V6) ? AF_INET6 : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(name, NULL, &hints, &res);
+    if (rc != 0 || !res)
+        return err_set(e, "failed to resolve '%s': %s", name, gai_strerror(rc));
+    int ok = addr_from_sockaddr(res->ai_addr, out);
+    freeaddrinfo(res);
+    if (ok < 0)
+        return err_set(e, "failed to resolve '%s': no usable address", name);
+    return 0;
+}
+
+static bool plausible_hostname(const char *s)
+{
+    if (!*s || strlen(s) > 253)
+        return false;
+    /* Digits and dots alone are a malformed address, not a name: the
+     * resolver would read "10.0.0" as 10.0.0.0. */
+    if (strspn(s, "0123456789.") == strlen(s))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
+            return false;
+    return true;
+}
+
+/* addr[/prefix] or hostname[/prefix]. */
+static int parse_range(const char *spec, int family, struct tspec *out, err_t *e)
+{
+    char host[300];
+    const char *slash = strchr(spec, '/');
+    size_t hl = slash ? (size_t)(slash - spec) : strlen(spec);
+    if (hl == 0 || hl >= sizeof host)
+        return err_set(e, "invalid target '%s'", spec);
+    memcpy(host, spec, hl);
+    host[hl] = '\0';
+
+    memset(out, 0, sizeof *out);
+    if (addr_parse(host, &out->base) < 0) {
+        if (!plausible_hostname(host))
+            return err_set(e, "invalid target '%s': not an address, range or hostname", spec);
+        if (family & TARGET_NO_RESOLVE)
+            return err_set(e, "invalid target '%s': names are not resolved here", spec);
+        if (resolve(host, family, &out->base, e) < 0)
+            return -1;
+        out->name = strdup(host);
+        if (!out->name)
+            return err_set(e, "out of memory");
+    }
+    unsigned maxbits = out->base.family == AF_INET ? 32 : 128;
+    unsigned prefix = maxbits;
+    if (slash) {
+        uint64_t v;
+        err_t pe;
+        if (parse_uint(slash + 1, 0, maxbits, &v, &pe, "prefix") < 0) {
+            free(out->name);
+            return err_set(e, "invalid target '%s': prefix must be 0 to %u", spec, maxbits);
+        }
+        prefix = (unsigned)v;
+    }
+    /* IPv6 ranges are indexed in 64 bits; the permutation allows 2^62. */
+    if (out->base.family == AF_INET6 && maxbits - prefix > 62) {
+        free(out->name);
+        return err_set(e, "invalid target '%s': IPv6 prefixes shorter than /66 are too large to scan", spec);
+    }
+    out->kind = TS_RANGE;
+    out->prefix = prefix;
+    out->count = 1ULL << (maxbits - prefix);
+    /* Align the base down to the network address. */
+    if (out->base.family == AF_INET) {
+        out->base.u.v4 &= (uint32_t)~(0xffffffffULL >> prefix);
+    } else {
+        for (unsigned b = prefix; b < 128; b++)
+            out->base.u.v6[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+    }
+    return 0;
+}
+
+int targets_add(struct targets *t, const char *spec, int family, err_t *e)
+{
+    struct tspec s;
+    if (!spec || !*spec)
+        return err_set(e, "invalid target: empty");
+    int r = parse_octets(spec, &s, e);
+    if (r < 0)
+        return -1;
+    if (r == 0 && parse_range(spec, family, &s, e) < 0)
+        return -1;
+    if (push(t, &s, e) < 0) {
+        free(s.oct);
+        free(s.name);
+        return -1;
+    }
+    return 0;
+}
+
+int targets_add_file(struct targets *t, const char *path, int family, err_t *e)
+{
+    char *buf;
+    size_t len;
+    if (!strcmp(path, "-")) {
+        /* read_file takes a path; /dev/stdin gives the same for "-". */
+        path = "/dev/stdin";
+    }
+    if (read_file(path, &buf, &len, e) < 0)
+        return -1;
+    int rc = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(buf, "\n", &save); line && rc == 0;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s2 = NULL;
+        for (char *tok = strtok_r(line, " \t\r", &s2); tok; tok = strtok_r(NULL, " \t\r", &s2)) {
+            if (targets_add(t, tok, family, e) < 0) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int targets_finish(struct targets *t, err_t *e)
+{
+    free(t->start);
+    t->start = xcalloc(t->n + 1, sizeof *t->start, e);
+    if (!t->start)
+        return -1;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        t->start[i] = sum;
+        if (sum + t->v[i].count < sum || sum + t->v[i].count > (1ULL << 62))
+            return err_set(e, "too many targets (more than 2^62 addresses)");
+        sum += t->v[i].count;
+    }
+    t->start[t->n] = sum;
+    t->total = sum;
+    return 0;
+}
+
+static struct addr spec_get(const struct tspec *s, uint64_t off)
+{
+    if (s->kind == TS_RANGE)
+        return off ? addr_add(&s->base, off) : s->base;
+    const struct octet_sets *o = s->oct;
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--) {
+        v |= (uint32_t)o->vals[i][off % o->n[i]] << (8 * (3 - i));
+        off /= o->n[i];
+    }
+    return addr_v4(v);
+}
+
+void targets_get(const struct targets *t, uint64_t i, struct addr *out, const char **name)
+{
+    /* Binary search for the spec holding index i. */
+    size_t lo = 0, hi = t->n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (t->start[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *out = spec_get(&t->v[lo], i - t->start[lo]);
+    if (name)
+        *name = t->v[lo].name;
+}
+
+static bool spec_contains(const struct tspec *s, const struct addr *a)
+{
+    if (s->kind == TS_RANGE)
+        return addr_prefix_match(a, &s->base, s->prefix);
+    if (a->family != AF_INET)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = (a->u.v4 >> (8 * (3 - i))) & 0xff;
+        if (!(s->oct->bits[i][v / 8] & (1 << (v % 8))))
+            return false;
+    }
+    return true;
+}
+
+bool targets_contains(const struct targets *t, const struct addr *a)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (spec_contains(&t->v[i], a))
+            return true;
+    return false;
+}

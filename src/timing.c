@@ -1,0 +1,148 @@
+#include "timing.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util.h"
+
+void timing_template(struct timing_conf *tc, int level)
+{
+    memset(tc, 0, sizeof *tc);
+    tc->level = level;
+    /* -T3, nmap's defaults (NmapOps.cc). */
+    tc->min_rtt_ns = 100 * NS_PER_MS;
+    tc->max_rtt_ns = 10 * NS_PER_SEC;
+    tc->initial_rtt_ns = 1 * NS_PER_SEC;
+    tc->max_retries = 10;
+    tc->max_scan_delay_ns = 1 * NS_PER_SEC;
+    switch (level) {
+    case 0:
+        tc->max_parallelism = 1;
+        tc->scan_delay_ns = 300 * NS_PER_SEC;
+        tc->initial_rtt_ns = tc->max_rtt_ns = 300 * NS_PER_SEC;
+        break;
+    case 1:
+        tc->max_parallelism = 1;
+        tc->scan_delay_ns = 15 * NS_PER_SEC;
+        tc->initial_rtt_ns = tc->max_rtt_ns = 15 * NS_PER_SEC;
+        break;
+    case 2:
+        tc->max_parallelism = 1;
+        tc->scan_delay_ns = 400 * NS_PER_MS;
+        break;
+    case 4:
+        tc->min_rtt_ns = 100 * NS_PER_MS;
+        tc->max_rtt_ns = 1250 * NS_PER_MS;
+        tc->initial_rtt_ns = 500 * NS_PER_MS;
+        tc->max_scan_delay_ns = 10 * NS_PER_MS;
+        tc->max_retries = 6;
+        break;
+    case 5:
+        tc->min_rtt_ns = 50 * NS_PER_MS;
+        tc->max_rtt_ns = 300 * NS_PER_MS;
+        tc->initial_rtt_ns = 250 * NS_PER_MS;
+        tc->host_timeout_ns = 900 * NS_PER_SEC;
+        tc->max_scan_delay_ns = 5 * NS_PER_MS;
+        tc->max_retries = 2;
+        break;
+    default:
+        break;
+    }
+}
+
+void rtt_sample(struct rtt_est *r, uint64_t sample_ns)
+{
+    if (!r->have) {
+        r->srtt_ns = sample_ns;
+        r->rttvar_ns = sample_ns / 2;
+        r->have = true;
+        return;
+    }
+    int64_t diff = (int64_t)sample_ns - (int64_t)r->srtt_ns;
+    uint64_t adiff = (uint64_t)(diff < 0 ? -diff : diff);
+    r->rttvar_ns = r->rttvar_ns - r->rttvar_ns / 4 + adiff / 4;
+    r->srtt_ns = (uint64_t)((int64_t)r->srtt_ns + diff / 8);
+}
+
+uint64_t rtt_timeout(const struct rtt_est *r, const struct timing_conf *tc)
+{
+    uint64_t to = r->have ? r->srtt_ns + 4 * r->rttvar_ns : tc->initial_rtt_ns;
+    if (to < tc->min_rtt_ns)
+        to = tc->min_rtt_ns;
+    if (to > tc->max_rtt_ns)
+        to = tc->max_rtt_ns;
+    return to;
+}
+
+void cwnd_init(struct cwnd *c, const struct timing_conf *tc, double hard_cap)
+{
+    c->lo = tc->min_parallelism ? tc->min_parallelism : 1;
+    c->hi = tc->max_parallelism ? tc->max_parallelism : hard_cap;
+    if (c->hi > hard_cap)
+        c->hi = hard_cap;
+    if (c->lo > c->hi)
+        c->lo = c->hi;
+    /* Start where a LAN scan is safe; slow start finds the rest in a few RTTs. */
+    c->cwnd = MAX(c->lo, MIN(c->hi, tc->level >= 4 ? 64.0 : 32.0));
+    c->ssthresh = c->hi;
+}
+
+void cwnd_on_reply(struct cwnd *c)
+{
+    c->cwnd += c->cwnd < c->ssthresh ? 1.0 : 1.0 / c->cwnd;
+    if (c->cwnd > c->hi)
+        c->cwnd = c->hi;
+}
+
+void cwnd_on_drop(struct cwnd *c)
+{
+    c->ssthresh = MAX(c->lo, c->cwnd / 2);
+    c->cwnd = c->ssthresh;
+}
+
+uint32_t cwnd_allowed(const struct cwnd *c)
+{
+    return (uint32_t)MAX(1.0, floor(c->cwnd));
+}
+
+void rate_init(struct ratelimit *r, double rate, uint64_t now)
+{
+    r->rate = rate;
+    /* A bucket of 1/50 s of tokens: smooth, yet cheap to refill. */
+    r->burst = rate > 0 ? MAX(1.0, rate / 50) : 0;
+    r->tokens = r->burst > 1 ? 1 : r->burst;
+    r->last_ns = now;
+}
+
+static void refill(struct ratelimit *r, uint64_t now)
+{
+    if (now > r->last_ns) {
+        r->tokens += (double)(now - r->last_ns) * r->rate / 1e9;
+        if (r->tokens > r->burst)
+            r->tokens = r->burst;
+        r->last_ns = now;
+    }
+}
+
+bool rate_take(struct ratelimit *r, uint64_t now)
+{
+    if (r->rate <= 0)
+        return true;
+    refill(r, now);
+    if (r->tokens < 1.0)
+        return false;
+    r->tokens -= 1.0;
+    return true;
+}
+
+uint64_t rate_wait(const struct ratelimit *r, uint64_t now)
+{
+    if (r->rate <= 0)
+        return 0;
+    double tokens = r->tokens;
+    if (now > r->last_ns)
+        tokens = MIN(r->burst, tokens + (double)(now - r->last_ns) * r->rate / 1e9);
+    if (tokens >= 1.0)
+        return 0;
+    return (uint64_t)ceil((1.0 - tokens) * 1e9 / r->rate);
+}

@@ -1,0 +1,147 @@
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int err_set(err_t *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+double wall_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int parse_double(const char *s, double min, double max, double *out, err_t *e,
+                 const char *what)
+{
+    char *end;
+    if (!s || !*s)
+        return err_set(e, "%s: missing value", what);
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v))
+        return err_set(e, "%s: '%s' is not a number", what, s);
+    if (v < min || v > max)
+        return err_set(e, "%s: '%s' is out of range (%g to %g)", what, s, min, max);
+    *out = v;
+    return 0;
+}
+
+int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, err_t *e,
+               const char *what)
+{
+    if (!s || !*s)
+        return err_set(e, "%s: missing value", what);
+    uint64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return err_set(e, "%s: '%s' is not a whole number", what, s);
+        if (v > (UINT64_MAX - 9) / 10)
+            return err_set(e, "%s: '%s' is too large", what, s);
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (v < min || v > max)
+        return err_set(e, "%s: '%s' is out of range (%llu to %llu)", what, s,
+                       (unsigned long long)min, (unsigned long long)max);
+    *out = v;
+    return 0;
+}
+
+int parse_time_ns(const char *s, uint64_t *out, err_t *e, const char *what)
+{
+    char *end;
+    if (!s || !*s)
+        return err_set(e, "%s: missing time value", what);
+    if (*s == '-' || *s == '+')
+        return err_set(e, "%s: '%s' is not a time (use e.g. 500ms, 2s, 5m, 1h)", what, s);
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || v < 0)
+        return err_set(e, "%s: '%s' is not a time (use e.g. 500ms, 2s, 5m, 1h)", what, s);
+    double mult;
+    if (!*end || !strcmp(end, "s"))
+        mult = 1e9;
+    else if (!strcmp(end, "ms"))
+        mult = 1e6;
+    else if (!strcmp(end, "us"))
+        mult = 1e3;
+    else if (!strcmp(end, "m"))
+        mult = 60e9;
+    else if (!strcmp(end, "h"))
+        mult = 3600e9;
+    else
+        return err_set(e, "%s: '%s' has an unknown unit (use ms, s, m or h)", what, s);
+    double ns = v * mult;
+    if (ns > 1e18)
+        return err_set(e, "%s: '%s' is too long", what, s);
+    *out = (uint64_t)ns;
+    return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len, err_t *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(e, "cannot read '%s': %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (cap - n - 1 == 0) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int ioerr = ferror(f);
+    fclose(f);
+    if (!buf)
+        return err_set(e, "cannot read '%s': out of memory", path);
+    if (ioerr) {
+        free(buf);
+        return err_set(e, "cannot read '%s': read error", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (len)
+        *len = n;
+    return 0;
+}
+
+void *xcalloc(size_t n, size_t size, err_t *e)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        err_set(e, "out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}

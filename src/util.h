@@ -1,0 +1,50 @@
+/* util: the error buffer every fallible function fills, monotonic time, and
+ * small parsing helpers shared by the option and spec parsers.
+ *
+ * Convention (after libuv): functions return 0 on success and -1 on failure,
+ * writing one line that names the bad part into an err_t.  Nothing below
+ * main() exits. */
+#ifndef SCOUT_UTIL_H
+#define SCOUT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char msg[320];
+} err_t;
+
+/* Formats into e->msg and returns -1, so callers can `return err_set(...)`. */
+int err_set(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Monotonic nanoseconds. */
+uint64_t now_ns(void);
+/* Wall clock seconds (for output timestamps). */
+double wall_time(void);
+
+#define NS_PER_MS 1000000ULL
+#define NS_PER_SEC 1000000000ULL
+
+/* Parses an nmap time spec: "500ms", "2s", "5m", "1h", a bare number is
+ * seconds ("0.5" allowed).  Result in nanoseconds. */
+int parse_time_ns(const char *s, uint64_t *out, err_t *e, const char *what);
+/* Parses a whole non-negative decimal number within [min, max]. */
+int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, err_t *e,
+               const char *what);
+/* Parses a non-negative decimal real number (e.g. a rate). */
+int parse_double(const char *s, double min, double max, double *out, err_t *e,
+                 const char *what);
+
+/* Reads a whole file into a NUL-terminated heap buffer (caller frees). */
+int read_file(const char *path, char **out, size_t *len, err_t *e);
+
+/* Allocation that reports failure through err_t instead of returning NULL
+ * silently; callers still check the result. */
+void *xcalloc(size_t n, size_t size, err_t *e);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

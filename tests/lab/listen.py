@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""A lab TCP listener: binds every port given and accepts until killed.
+
+  listen.py [--addr A] PORT[:BANNER] ...
+A connection gets BANNER (with \\r\\n appended) if one was given, then is
+closed.  One process serves all ports so a lab host costs one process."""
+import selectors
+import socket
+import sys
+
+addr = "0.0.0.0"
+args = sys.argv[1:]
+if args[:1] == ["--addr"]:
+    addr, args = args[1], args[2:]
+sel = selectors.DefaultSelector()
+for spec in args:
+    port, _, banner = spec.partition(":")
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.listen(512)
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ, banner.encode() + b"\r\n" if banner else b"")
+while True:
+    for key, _ in sel.select():
+        try:
+            conn, _ = key.fileobj.accept()
+        except OSError:
+            continue
+        try:
+            if key.data:
+                conn.sendall(key.data)
+        except OSError:
+            pass
+        conn.close()

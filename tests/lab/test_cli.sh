@@ -1,0 +1,37 @@
+# Bad input: one line on stderr naming the problem, exit code 2, no crash
+# (the binary under test runs with ASan/UBSan, which would abort instead).
+
+bad_input() { # ARGS...: expects exit 2 and exactly one stderr line starting "scout: "
+    local rc lines
+    "$SCOUT" "$@" >/dev/null 2>"$WORK/err.txt" </dev/null; rc=$?
+    lines=$(wc -l <"$WORK/err.txt")
+    if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q '^scout: ' "$WORK/err.txt"; then
+        pass "rejects: $*  -> $(cat "$WORK/err.txt")"
+    else
+        fail "bad input '$*': exit $rc, $lines stderr lines: $(head -c 300 "$WORK/err.txt")"
+    fi
+}
+
+test_cli_errors() {
+    bad_input -p 127.0.0.1
+    bad_input -p 70000 127.0.0.1
+    bad_input -p 22,,80 127.0.0.1
+    bad_input -p nosuchservice 127.0.0.1
+    bad_input 127.0.0.300
+    bad_input 10.0.0.0/40
+    bad_input 10.0.1-300.1
+    bad_input -T7 127.0.0.1
+    bad_input --max-rate abc 127.0.0.1
+    bad_input --host-timeout 10parsecs 127.0.0.1
+    bad_input --frobnicate 127.0.0.1
+    bad_input -sU 127.0.0.1
+    bad_input -S not-an-address -sS 127.0.0.1
+    bad_input -g 0 127.0.0.1
+    bad_input -iL /nonexistent/targets
+    bad_input -oX /nonexistent/dir/out.xml 127.0.0.1
+    bad_input --shard 4/3 127.0.0.1
+    bad_input -sT
+    bad_input -oN
+    check "no arguments prints usage and exits 0" bash -c "'$SCOUT' | grep -q '^Usage: scout'"
+    check "--version" bash -c "'$SCOUT' --version | grep -q '^scout '"
+}

@@ -1,0 +1,66 @@
+# Lab tests of the raw TCP scans (-sS -sA -sF -sN -sX -sW -sM): every state
+# against the ground truth mapped through each scan type's table.
+
+raw_matches() { # TYPE FLAG HOST PORTSPEC: scan and compare port for port
+    local type=$1 flag=$2 host=$3 spec=$4 ip; ip=$(lab_ip "$3")
+    scan -n "$flag" -p "$spec" -oX "$WORK/raw-$type-$host.xml" "$ip" >"$WORK/raw-$type-$host.txt" || return 1
+    python3 "$LAB_SRC/compare.py" "$WORK/raw-$type-$host.xml" "$LAB_DIR/truth-$host" "$ip" "$spec" --scan "$type"
+}
+
+test_raw_syn_full() {
+    check "-sS -p- on t1 (every filtered flavour) matches truth" raw_matches syn -sS t1 1-65535
+    check "-sS -p- on t2 matches truth" raw_matches syn -sS t2 1-65535
+    check "-sS -p- on t3 (stateful firewall) matches truth" raw_matches syn -sS t3 1-65535
+    check "SYN XML says type=syn and is valid against nmap.dtd" \
+        bash -c "grep -q '<scaninfo type=\"syn\"' '$WORK/raw-syn-t1.xml' && xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd '$WORK/raw-syn-t1.xml'"
+    check "reasons carry the reply TTL" grep -qE "^22/tcp +open" "$WORK/raw-syn-t1.txt"
+}
+
+test_raw_default_is_syn() {
+    scan -n -p 22 -oX "$WORK/default.xml" $LAB_T1 >/dev/null
+    check "root without -s: a SYN scan, as nmap" grep -q '<scaninfo type="syn"' "$WORK/default.xml"
+}
+
+test_raw_ack_maps_firewall() {
+    check "-sA on the stateful firewall: 22,80 unfiltered, the rest filtered" raw_matches ack -sA t3 1-3000
+    check "-sA on t2: reachable ports unfiltered, DROP and ICMP filtered" raw_matches ack -sA t2 1-7100
+}
+
+test_raw_stealth_family() {
+    check "-sF on t1" raw_matches fin -sF t1 1-7000
+    check "-sN on t1" raw_matches null -sN t1 1-7000
+    check "-sX on t1" raw_matches xmas -sX t1 1-7000
+    check "-sW on t2" raw_matches window -sW t2 1-7100
+    check "-sM on t2" raw_matches maimon -sM t2 1-7100
+}
+
+test_raw_shards() {
+    local k
+    for k in 1 2; do
+        scan -n -sS -p 1-7100 --seed 7 --shard $k/2 -oX "$WORK/rshard$k.xml" $LAB_T1 >/dev/null
+    done
+    check "-sS shards 1/2 + 2/2 cover 1-7100 exactly once, right" python3 "$LAB_SRC/shardcheck.py" \
+        --scan syn "$LAB_DIR/truth-t1" $LAB_T1 1-7100 "$WORK/rshard1.xml" "$WORK/rshard2.xml"
+}
+
+test_raw_privileges() {
+    local as_nobody="ip netns exec $(lab_ns scan) setpriv --reuid=65534 --regid=65534 --clear-groups $SCOUT"
+    local out rc
+    out=$($as_nobody -n -sS -p 22 $LAB_T1 2>&1 >/dev/null); rc=$?
+    check "-sS without privilege: a clear error, exit 1" bash -c "[ $rc = 1 ] && grep -q 'needs raw sockets' <<<'$out'"
+    check "no -s without privilege: falls back to -sT and says so with -v" bash -c \
+        "$as_nobody -n -v -p 22 $LAB_T1 2>&1 | grep -q 'using -sT'"
+}
+
+test_raw_lossy_link() {
+    # t4 sits behind 22 ms each way and 2 % loss each way.
+    check "-sS -p- across the lossy link matches truth" raw_matches syn -sS t4 1-65535
+    scan -n -sS -p 1-10000 -v $LAB_T4 >"$WORK/lossy-v.txt"
+    check "-v reports the drops it recovered" grep -qE "Probes: .* [1-9][0-9]* drops detected" "$WORK/lossy-v.txt"
+}
+
+test_connect_lossy_link() {
+    check "-sT -p 1-10000 across the lossy link matches truth" bash -c \
+        "ip netns exec $(lab_ns scan) $SCOUT -n -sT -p 1-10000 -oX $WORK/lossy-t.xml $LAB_T4 >/dev/null &&
+         python3 $LAB_SRC/compare.py $WORK/lossy-t.xml $LAB_DIR/truth-t4 $LAB_T4 1-10000"
+}

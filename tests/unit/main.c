@@ -1,0 +1,42 @@
+/* Unit test runner: every test in one list, run in order. */
+#include "unit.h"
+
+int unit_failures;
+
+#define TESTS(X)                                                                \
+    X(test_targets_grammar) X(test_targets_errors) X(test_targets_large)        \
+    X(test_ports_grammar) X(test_ports_errors) X(test_ports_top) X(test_ports_builtin)                \
+    X(test_perm_bijection) X(test_perm_keyed)                                   \
+    X(test_timing_rtt) X(test_timing_cwnd) X(test_timing_rate)                  \
+    X(test_timing_templates) X(test_timing_parse)                               \
+    X(test_classify_connect) X(test_cookie_siphash) X(test_packet_roundtrip) X(test_packet_malformed) X(test_classify_raw)                                                  \
+    X(test_output_formats) X(test_output_folding)                               \
+    X(test_conf_errors) X(test_conf_timing_order)
+
+#define DECLARE(t) void t(void);
+TESTS(DECLARE)
+
+int main(void)
+{
+    struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+#define ENTRY(t) {#t, t},
+        TESTS(ENTRY)
+    };
+    int passed = 0, failed = 0;
+    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+        int before = unit_failures;
+        tests[i].fn();
+        if (unit_failures == before) {
+            passed++;
+            printf("  ok   %s\n", tests[i].name);
+        } else {
+            failed++;
+            printf("  FAIL %s\n", tests[i].name);
+        }
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

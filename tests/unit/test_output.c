@@ -1,0 +1,120 @@
+#include <stdlib.h>
+
+#include "output/output.h"
+#include "unit.h"
+
+void test_output_formats(void);
+void test_output_folding(void);
+
+static int make_conf(struct conf *c, int argc, char **argv)
+{
+    err_t e;
+    if (conf_parse(c, argc, argv, &e) != CONF_RUN) {
+        fprintf(stderr, "    conf: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Ports 20-60 of 10.0.0.1: 22 open, 25 filtered admin-prohibited, the rest closed. */
+static void fill_host(struct group *g, const struct conf *c)
+{
+    struct host_result *h = &g->hosts[0];
+    addr_parse("10.0.0.1", &h->addr);
+    h->status = HOST_UP;
+    h->up_reason = R_SYN_ACK;
+    h->srtt_us = 270;
+    for (uint32_t i = 0; i < c->ports.n[PROTO_TCP]; i++) {
+        struct port_result *r = &h->ports[PROTO_TCP][i];
+        uint16_t port = c->ports.v[PROTO_TCP][i];
+        *r = (struct port_result){PS_CLOSED, R_CONN_REFUSED, 64, 1};
+        if (port == 22)
+            *r = (struct port_result){PS_OPEN, R_SYN_ACK, 64, 1};
+        if (port == 25)
+            *r = (struct port_result){PS_FILTERED, R_ADMIN_PROHIBITED, 0, 1};
+    }
+}
+
+static char *render(const struct output_ops *ops, const struct conf *c, const struct host_result *h)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct run_info ri = {.conf = c, .start = 0, .scan_name = "connect"};
+    void *st = calloc(1, ops->state_size);
+    ops->host(st, f, &ri, h);
+    fclose(f);
+    free(st);
+    return buf;
+}
+
+void test_output_formats(void)
+{
+    char *argv[] = {"scout", "-n", "-sT", "-p", "20-60", "--reason", "10.0.0.1", NULL};
+    struct conf c;
+    struct group g;
+    err_t e;
+    if (make_conf(&c, 7, argv) < 0 || group_alloc(&g, 1, &c.ports, &e) < 0) {
+        CHECK(0);
+        return;
+    }
+    fill_host(&g, &c);
+    char *normal = render(&output_normal, &c, &g.hosts[0]);
+    CHECK_STR(normal,
+              "Nmap scan report for 10.0.0.1\n"
+              "Host is up, received syn-ack (0.00027s latency).\n"
+              "Not shown: 39 closed tcp ports (conn-refused)\n"
+              "PORT   STATE    SERVICE REASON\n"
+              "22/tcp open     ssh     syn-ack ttl 64\n"
+              "25/tcp filtered smtp    admin-prohibited\n"
+              "\n");
+    char *grep = render(&output_grepable, &c, &g.hosts[0]);
+    CHECK_STR(grep, "Host: 10.0.0.1 ()\tStatus: Up\n"
+                    "Host: 10.0.0.1 ()\tPorts: 22/open/tcp//ssh///, 25/filtered/tcp//smtp///"
+                    "\tIgnored State: closed (39)\n");
+    char *xml = render(&output_xml, &c, &g.hosts[0]);
+    CHECK(strstr(xml, "<extraports state=\"closed\" count=\"39\">\n<extrareasons reason=\"conn-refused\" "
+                      "count=\"39\" proto=\"tcp\" ports=\"20-21,23-24,26-60\"/>\n</extraports>"));
+    CHECK(strstr(xml, "<port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
+                      "reason_ttl=\"64\"/><service name=\"ssh\" method=\"table\" conf=\"3\"/></port>"));
+    char *json = render(&output_json, &c, &g.hosts[0]);
+    CHECK(strstr(json, "{\"event\":\"port\",\"ip\":\"10.0.0.1\",\"hostname\":null,\"proto\":\"tcp\","
+                       "\"port\":22,\"state\":\"open\",\"reason\":\"syn-ack\",\"reason_ttl\":64,"
+                       "\"service\":\"ssh\"}\n"));
+    CHECK(strstr(json, "\"extraports\":{\"closed\":39}"));
+    free(normal);
+    free(grep);
+    free(xml);
+    free(json);
+    group_free(&g);
+    conf_free(&c);
+}
+
+void test_output_folding(void)
+{
+    char *argv[] = {"scout", "-n", "-p", "20-60", "-v", "--open", "10.0.0.1", NULL};
+    struct conf c;
+    if (make_conf(&c, 7, argv) < 0) {
+        CHECK(0);
+        return;
+    }
+    struct run_info ri = {.conf = &c};
+    CHECK(state_ignored(&ri, PS_CLOSED, 1));        /* --open folds closed, whatever the count */
+    CHECK(!state_ignored(&ri, PS_OPEN_FILTERED, 10)); /* ...but not what may be open */
+    CHECK(state_ignored(&ri, PS_OPEN_FILTERED, 1000)); /* unless there are many (-v: 50) */
+    CHECK(!state_ignored(&ri, PS_OPEN, 100000));
+    conf_free(&c);
+    char *argv2[] = {"scout", "-n", "-p", "20-60", "10.0.0.1", NULL};
+    CHECK(make_conf(&c, 5, argv2) == 0);
+    ri.conf = &c;
+    CHECK(!state_ignored(&ri, PS_CLOSED, 25)); /* nmap: more than 25 */
+    CHECK(state_ignored(&ri, PS_CLOSED, 26));
+    conf_free(&c);
+    char sig[32];
+    fmt_sigdigits(0.00027, sig, sizeof sig);
+    CHECK_STR(sig, "0.00027");
+    fmt_sigdigits(0.0123, sig, sizeof sig);
+    CHECK_STR(sig, "0.012");
+    fmt_sigdigits(1.5, sig, sizeof sig);
+    CHECK_STR(sig, "1.5");
+}

@@ -1,0 +1,107 @@
+#include "classify.h"
+#include "cookie.h"
+#include "packet.h"
+#include "unit.h"
+
+void test_cookie_siphash(void);
+void test_packet_roundtrip(void);
+void test_packet_malformed(void);
+void test_classify_raw(void);
+
+void test_cookie_siphash(void)
+{
+    /* The reference vector of the SipHash paper: key 00..0f, message 00..0e. */
+    uint8_t key[16], msg[15];
+    for (int i = 0; i < 16; i++)
+        key[i] = (uint8_t)i;
+    for (int i = 0; i < 15; i++)
+        msg[i] = (uint8_t)i;
+    CHECK(siphash24(msg, 15, key) == 0xa129ca6149be45e5ULL);
+    struct addr a = addr_v4(0x0a000001), b = addr_v4(0x0a000002);
+    uint32_t c1 = probe_cookie(key, &a, &b, 40000, 80);
+    CHECK(c1 == probe_cookie(key, &a, &b, 40000, 80));
+    CHECK(c1 != probe_cookie(key, &a, &b, 40000, 81));
+    CHECK(c1 != probe_cookie(key, &b, &a, 40000, 80));
+    key[0] ^= 1; /* another scan's key: a stale reply no longer validates */
+    CHECK(c1 != probe_cookie(key, &a, &b, 40000, 80));
+}
+
+void test_packet_roundtrip(void)
+{
+    uint8_t buf[PROBE_MAX];
+    struct tcp_probe p = {.src = addr_v4(0xc6120001), .dst = addr_v4(0xc612000a), .sport = 45000,
+                          .dport = 22, .seq = 0xdeadbeef, .flags = TH_SYN, .ttl = 64, .window = 1024};
+    size_t n = packet_build_tcp4(buf, &p);
+    CHECK(n == 44);                                /* 20 IP + 20 TCP + MSS option */
+    CHECK(inet_checksum(buf, 20, 0) == 0);         /* IP checksum verifies */
+    uint32_t pseudo = 0xc612 + 0x0001 + 0xc612 + 0x000a + 6 + 24;
+    CHECK(inet_checksum(buf + 20, 24, pseudo) == 0); /* TCP checksum verifies */
+    struct reply r;
+    CHECK(packet_decode(buf, n, &r) == 1);
+    CHECK(r.kind == REPLY_TCP && r.sport == 45000 && r.dport == 22 && r.seq == 0xdeadbeef &&
+          r.flags == TH_SYN && r.ttl == 64 && r.src.u.v4 == 0xc6120001);
+
+    /* An ICMP admin-prohibited quoting that probe (IP header + 8 bytes). */
+    uint8_t icmp[20 + 8 + 28] = {0x45, 0, 0, sizeof icmp, 0, 0, 0, 0, 63, 1, 0, 0,
+                                 0xc6, 0x12, 0, 0x0a, 0xc6, 0x12, 0, 1, 3, 13};
+    memcpy(icmp + 28, buf, 28);
+    CHECK(packet_decode(icmp, sizeof icmp, &r) == 1);
+    CHECK(r.kind == REPLY_ICMP && r.icmp_type == 3 && r.icmp_code == 13 && r.sport == 45000 &&
+          r.dport == 22 && r.seq == 0xdeadbeef && r.inner_dst.u.v4 == 0xc612000a && r.ttl == 63);
+}
+
+void test_packet_malformed(void)
+{
+    uint8_t buf[PROBE_MAX], frame[PROBE_MAX + 14] = {0};
+    struct tcp_probe p = {.src = addr_v4(1), .dst = addr_v4(2), .flags = TH_RST | TH_ACK};
+    size_t n = packet_build_tcp4(buf, &p);
+    struct reply r;
+    for (size_t len = 0; len < n; len++)
+        CHECK(packet_decode(buf, len, &r) == -1); /* every truncation is caught */
+    buf[0] = 0x44;                                /* IHL below 5 */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[0] = 0x45;
+    buf[32] = 0x10; /* TCP data offset 4 words */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[32] = 0xf0; /* data offset past the end */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[32] = 0x50;
+    buf[9] = 17; /* UDP: well-formed, of no interest to a TCP scan */
+    CHECK(packet_decode(buf, n, &r) == 0);
+    frame[12] = 0x08;
+    CHECK(packet_link_offset(1, frame, sizeof frame) == 14);
+    CHECK(packet_link_offset(1, frame, 10) == -1);
+    frame[12] = 0x86, frame[13] = 0xdd; /* IPv6 ethertype */
+    CHECK(packet_link_offset(1, frame, sizeof frame) == -1);
+}
+
+static void expect_tcp(enum raw_kind k, uint8_t flags, uint16_t win, bool decisive,
+                       enum port_state s)
+{
+    struct port_result pr = {0};
+    bool d = classify_tcp(k, flags, win, &pr);
+    CHECK(d == decisive);
+    if (d)
+        CHECK(pr.state == s);
+}
+
+void test_classify_raw(void)
+{
+    expect_tcp(RAW_SYN, TH_SYN | TH_ACK, 0, true, PS_OPEN);
+    expect_tcp(RAW_SYN, TH_RST | TH_ACK, 0, true, PS_CLOSED);
+    expect_tcp(RAW_SYN, TH_ACK, 0, false, PS_UNKNOWN);
+    expect_tcp(RAW_ACK, TH_RST, 0, true, PS_UNFILTERED);
+    expect_tcp(RAW_WINDOW, TH_RST, 512, true, PS_OPEN);
+    expect_tcp(RAW_WINDOW, TH_RST, 0, true, PS_CLOSED);
+    expect_tcp(RAW_FIN, TH_RST | TH_ACK, 0, true, PS_CLOSED);
+    expect_tcp(RAW_XMAS, TH_RST, 0, true, PS_CLOSED);
+    CHECK(raw_silent_state(RAW_SYN) == PS_FILTERED && raw_silent_state(RAW_ACK) == PS_FILTERED);
+    CHECK(raw_silent_state(RAW_NULL) == PS_OPEN_FILTERED && raw_silent_state(RAW_MAIMON) == PS_OPEN_FILTERED);
+    static const int codes[] = {1, 2, 3, 9, 10, 13};
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+        struct port_result pr = {0};
+        CHECK(classify_icmp(3, codes[i], &pr) && pr.state == PS_FILTERED);
+    }
+    struct port_result pr = {0};
+    CHECK(!classify_icmp(3, 4, &pr) && !classify_icmp(11, 0, &pr) && !classify_icmp(0, 0, &pr));
+}
