@@ -107,7 +107,7 @@ static uint32_t allowed_retries(const struct worker *w, uint32_t h)
     /* nmap's rule, with a margin: retransmit once on a clean path; once a
      * retransmission has been seen to help on this host (loss), keep asking two
      * tries beyond the latest try that got an answer, within --max-retries.
-     * One try of margin leaves about 1 port in 10^4 wrong at 2 % loss each way. */
+     * With one try of margin, 4 % round-trip loss left ~1 port in 16 000 wrong. */
     uint32_t ok = w->hosts[h].max_ok_try;
     uint32_t want = ok ? ok + 2 : 1;
     return MIN(w->tc->max_retries, want);
