@@ -15,7 +15,7 @@ enum {
     O_HOST_TIMEOUT, O_MIN_RATE, O_MAX_RATE, O_MAX_PAR, O_MIN_PAR, O_SCAN_DELAY,
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
-    O_VERSION, O_SOURCE_PORT,
+    O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +46,8 @@ static const struct option long_opts[] = {
     {"help", no_argument, 0, O_HELP},
     {"version", no_argument, 0, O_VERSION},
     {"source-port", required_argument, 0, O_SOURCE_PORT},
+    {"scanflags", required_argument, 0, O_SCANFLAGS},
+    {"no-drop-privileges", no_argument, 0, O_NO_DROP},
     {0, 0, 0, 0},
 };
 
@@ -61,7 +63,10 @@ static const char usage[] =
     "SCAN TYPES:\n"
     "  -sS/-sT: TCP SYN (default with raw-socket privilege) / connect (no privileges)\n"
     "  -sA/-sW/-sM: ACK, Window, Maimon   -sN/-sF/-sX: NULL, FIN, Xmas\n"
+    "  --scanflags FLAGS: raw probes carry these TCP flags (URGACKPSHRSTSYNFIN or a number);\n"
+    "      the scan type (default -sS) says how replies are read\n"
     "  -S ADDR: source address   -e IFACE: interface   -g/--source-port PORT\n"
+    "  --no-drop-privileges: stay root (default: become nobody once sockets are open)\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -190,6 +195,38 @@ static int opt_time(const char *arg, uint64_t *dst, bool *given, err_t *e, const
     return parse_time_ns(arg, dst, e, name);
 }
 
+/* --scanflags: a number (0-255) or flag names run together, as nmap takes. */
+static int opt_scanflags(struct conf *c, const char *arg, err_t *e)
+{
+    static const struct { const char *name; int bit; } names[] = {
+        {"FIN", 0x01}, {"SYN", 0x02}, {"RST", 0x04}, {"PSH", 0x08},
+        {"ACK", 0x10}, {"URG", 0x20}, {"ECE", 0x40}, {"CWR", 0x80},
+    };
+    uint64_t v;
+    if (*arg >= '0' && *arg <= '9') {
+        char *end;
+        v = strtoull(arg, &end, 0);
+        if (*end || v > 255)
+            return err_set(e, "--scanflags '%s': a number must be 0-255", arg);
+        c->scanflags = (int)v;
+        return 0;
+    }
+    int flags = 0;
+    for (const char *p = arg; *p;) {
+        size_t i = 0;
+        while (i < ARRAY_LEN(names) && strncasecmp(p, names[i].name, 3))
+            i++;
+        if (i == ARRAY_LEN(names))
+            return err_set(e, "--scanflags '%s': expected flags like SYNFIN or a number", arg);
+        flags |= names[i].bit;
+        p += 3;
+    }
+    if (!*arg)
+        return err_set(e, "--scanflags needs flags");
+    c->scanflags = flags;
+    return 0;
+}
+
 /* One option; returns 0, or -1 with e set. */
 static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **argv, err_t *e)
 {
@@ -297,6 +334,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_SHARD: return opt_shard(c, optarg, e);
     case O_RANDOMIZE: return 0; /* already the default */
     case O_DATADIR: pd->datadir = optarg; return 0;
+    case O_SCANFLAGS: return opt_scanflags(c, optarg, e);
+    case O_NO_DROP: c->keep_privileges = true; return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -428,6 +467,7 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     c->scan = &scan_connect;
     c->shard_k = c->shard_n = 1;
     c->source_port = -1;
+    c->scanflags = -1;
     struct pending pd = {.tlevel = 3};
     if (argc <= 1) {
         fputs(usage, stdout);
@@ -458,7 +498,15 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
         if (handle(c, &pd, opt, argc, argv, e) < 0)
             return CONF_ERROR;
     }
-    /* nmap's default: SYN scan when raw sockets are allowed, else connect. */
+    /* nmap's default: SYN scan when raw sockets are allowed, else connect.
+     * Custom flags need raw packets: no quiet fallback for them. */
+    if (c->scanflags >= 0 && !c->scan_explicit) {
+        c->scan = &scan_syn;
+        c->scan_explicit = true;
+    }
+    if (c->scanflags >= 0 && !c->scan->raw)
+        return err_set(e, "--scanflags needs a raw TCP scan type (-sS, -sA, -sF, ...), not %s",
+                       c->scan->flag);
     if (!c->scan_explicit && raw_available())
         c->scan = &scan_syn;
     else if (!c->scan_explicit && c->verbose && !c->ping_only)

@@ -48,6 +48,8 @@ struct conf {
     struct addr source;           /* -S: source address (family 0 = from the route) */
     const char *iface;            /* -e: interface to capture on (NULL = from the route) */
     int source_port;              /* -g/--source-port, -1 = random */
+    int scanflags;                /* --scanflags: TCP flags of raw probes, -1 = the type's */
+    bool keep_privileges;         /* --no-drop-privileges */
 
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;

@@ -64,3 +64,28 @@ uint32_t probe_cookie(const uint8_t key[16], const struct addr *src, const struc
     buf[34] = (uint8_t)(dport >> 8), buf[35] = (uint8_t)dport;
     return (uint32_t)siphash24(buf, sizeof buf, key);
 }
+
+static uint32_t ms_tick(uint64_t now_ns)
+{
+    return (uint32_t)(now_ns / 1000000) & 0xFFF;
+}
+
+uint32_t seq_make(uint32_t cookie, uint64_t now_ns)
+{
+    return ms_tick(now_ns) << 20 | (cookie & SEQ_COOKIE_MASK);
+}
+
+bool seq_check(uint32_t v, uint32_t cookie, unsigned slack, uint32_t *sent_ms)
+{
+    for (unsigned k = 0; k <= slack; k++)
+        if (((v - k) & SEQ_COOKIE_MASK) == (cookie & SEQ_COOKIE_MASK)) {
+            *sent_ms = (v - k) >> 20;
+            return true;
+        }
+    return false;
+}
+
+uint32_t seq_age_ms(uint32_t sent_ms, uint64_t now_ns)
+{
+    return (ms_tick(now_ns) - sent_ms) & 0xFFF;
+}

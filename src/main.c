@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "output/output.h"
+#include "privs.h"
 #include "scan.h"
 
 /* Set by SIGINT/SIGTERM; the engines poll it through a const pointer. */
@@ -54,10 +55,25 @@ int main(int argc, char **argv)
         conf_free(&conf);
         return 2;
     }
+    /* Files and privileged handles first, then privileges go. */
+    struct scan_handles hd;
+    char who[64];
+    int rc = scan_open(&conf, &hd, &e);
+    if (rc == 0 && !conf.keep_privileges && (rc = privs_drop(who, sizeof who, &e)) == 0 &&
+        conf.verbose)
+        fprintf(stderr, "scout: running as %s\n", who);
+    if (rc < 0) {
+        fprintf(stderr, "scout: %s\n", e.msg);
+        scan_close(&hd);
+        outputs_close(&outs);
+        conf_free(&conf);
+        return 1;
+    }
     outputs_begin(&outs);
     struct scan_stats stats = {0};
     bool interrupted = false;
-    int rc = scan_run(&conf, &outs, &stop_flag, &stats, &interrupted, &e);
+    rc = scan_run(&conf, &hd, &outs, &stop_flag, &stats, &interrupted, &e);
+    scan_close(&hd);
     struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
                          .error = rc < 0 ? e.msg : NULL};
     outputs_end(&outs, &re);

@@ -122,7 +122,23 @@ static int scan_group(const struct conf *c, struct job *job, err_t *e)
     return c->scan->run(job, e);
 }
 
-int scan_run(const struct conf *c, struct output_set *outs, const volatile sig_atomic_t *stop,
+int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
+{
+    memset(h, 0, sizeof *h);
+    h->raw.sock = -1;
+    if (!c->scan->raw || c->ping_only)
+        return 0;
+    h->have_raw = true;
+    return raw_io_open(&h->raw, c, e);
+}
+
+void scan_close(struct scan_handles *h)
+{
+    if (h->have_raw)
+        raw_io_close(&h->raw);
+}
+
+int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *outs, const volatile sig_atomic_t *stop,
              struct scan_stats *stats, bool *interrupted, err_t *e)
 {
     struct perm hp;
@@ -147,7 +163,7 @@ int scan_run(const struct conf *c, struct output_set *outs, const volatile sig_a
         stats->pairs_total -= (uint64_t)(requested - g.n) * per_host;
         struct job job = {
             .conf = c, .g = &g, .ports = &c->ports, .proto = PROTO_TCP,
-            .seed = mix64(c->seed + gi), .stats = stats, .stop = stop,
+            .seed = mix64(c->seed + gi), .stats = stats, .raw = &hd->raw, .stop = stop,
             .tick = progress_tick, .tick_ctx = &prog,
         };
         rc = scan_group(c, &job, e);

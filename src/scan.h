@@ -29,6 +29,7 @@
 
 #include "conf.h"
 #include "perm.h"
+#include "probe/rawio.h"
 #include "results.h"
 
 struct scan_stats {
@@ -46,6 +47,7 @@ struct job {
     bool discovery;
     uint64_t seed;
     struct scan_stats *stats;
+    struct raw_io *raw;  /* open when the scan type is raw */
     const volatile sig_atomic_t *stop;
     void (*tick)(void *ctx, const struct scan_stats *st, uint64_t now);
     void *tick_ctx;
@@ -64,16 +66,24 @@ struct scan_type {
 
 extern const struct scan_type scan_connect, scan_syn, scan_ack, scan_fin, scan_null, scan_xmas,
     scan_window, scan_maimon;
-/* True if this process may open raw sockets (root or CAP_NET_RAW). */
-bool raw_available(void);
 
 /* Looks up a scan type by its nmap letter after -s ('T', 'S', ...). */
 const struct scan_type *scan_type_by_letter(char letter);
 
+/* What a scan must open with privileges; main() drops them afterwards. */
+struct scan_handles {
+    struct raw_io raw;
+    bool have_raw;
+};
+
+/* Opens the handles the scan type needs.  Returns 0, or -1 with e set. */
+int scan_open(const struct conf *c, struct scan_handles *h, err_t *e);
+void scan_close(struct scan_handles *h);
+
 struct output_set;
 /* Runs the whole scan, handing finished hosts to outs.  Returns 0, or -1 with
  * e set.  *interrupted is set when *stop ended it early. */
-int scan_run(const struct conf *c, struct output_set *outs, const volatile sig_atomic_t *stop,
+int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *outs, const volatile sig_atomic_t *stop,
              struct scan_stats *stats, bool *interrupted, err_t *e);
 
 #endif

@@ -146,3 +146,79 @@ uint64_t rate_wait(const struct ratelimit *r, uint64_t now)
         return 0;
     return (uint64_t)ceil((1.0 - tokens) * 1e9 / r->rate);
 }
+
+void rate_set(struct ratelimit *r, double rate)
+{
+    double tokens = r->tokens;
+    rate_init(r, rate, r->last_ns);
+    r->tokens = MIN(tokens, r->burst);
+}
+
+void ratectl_init(struct rate_ctl *c, double start, double lo, double hi, uint64_t now)
+{
+    memset(c, 0, sizeof *c);
+    /* Never so slow that a scan stalls: 100/s, or the ceiling if lower. */
+    c->lo = MAX(lo, MIN(100.0, hi));
+    c->hi = MAX(hi, c->lo);
+    c->rate = MAX(c->lo, MIN(start, c->hi));
+    c->best = -1;
+    c->slow_start = true;
+    c->t0 = now;
+}
+
+static void remember_sent(struct rate_ctl *c, uint64_t sent, uint64_t now)
+{
+    uint32_t last = (c->hist_n - 1) % RATECTL_HIST;
+    if (c->hist_n && now - c->hist_t[last] < NS_PER_MS) {
+        c->hist_sent[last] = sent;
+        return;
+    }
+    c->hist_t[c->hist_n % RATECTL_HIST] = now;
+    c->hist_sent[c->hist_n % RATECTL_HIST] = sent;
+    c->hist_n++;
+}
+
+/* Probes sent by time t (the oldest sample if t is older than the history). */
+static uint64_t sent_by(const struct rate_ctl *c, uint64_t t)
+{
+    uint32_t n = MIN(c->hist_n, RATECTL_HIST), i = 0;
+    for (; i < n; i++) {
+        uint32_t k = (c->hist_n - 1 - i) % RATECTL_HIST;
+        if (c->hist_t[k] <= t)
+            return c->hist_sent[k];
+    }
+    return n ? c->hist_sent[(c->hist_n - n) % RATECTL_HIST] : 0;
+}
+
+void ratectl_new_pass(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t now)
+{
+    c->best = -1;
+    c->t0 = now;
+    c->replies0 = replies;
+    remember_sent(c, sent, now);
+}
+
+bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t srtt_ns,
+                    uint64_t now)
+{
+    remember_sent(c, sent, now);
+    uint64_t ds = sent_by(c, now - srtt_ns) - sent_by(c, c->t0 - srtt_ns);
+    /* Replies are set against the probes they answer, so intervals can be
+     * short: 2 RTTs while finding the capacity, 4 after. */
+    uint64_t interval = MAX((c->slow_start ? 2 : 4) * srtt_ns, 50 * NS_PER_MS);
+    if (now - c->t0 < interval || ds < 256)
+        return false;
+    double ratio = MIN(1.0, (double)(replies - c->replies0) / (double)ds), old = c->rate;
+    c->t0 = now;
+    c->replies0 = replies;
+    if (ratio < 0.85 * c->best && c->best >= 0.05) {
+        c->rate = MAX(c->lo, c->rate / 2);
+        c->slow_start = false;
+    } else {
+        c->rate = MIN(c->hi, c->slow_start ? c->rate * 2 : c->rate + c->hi / 32);
+    }
+    /* The best ratio fades a little, so one lucky interval cannot hold the
+     * rate down for the rest of the pass. */
+    c->best = MAX(c->best * 0.98, ratio);
+    return c->rate != old;
+}

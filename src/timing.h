@@ -11,6 +11,14 @@
  *    (proof that the first one was lost), as nmap's scan engine does.
  *  - Rate: a token bucket for --max-rate; --min-rate is a floor the engine
  *    enforces by sending past the window when behind schedule.
+ *  - Rate control (raw scans, which keep no per-probe state and so have no
+ *    window of probes in flight): the signal is the reply ratio, replies per
+ *    probe sent, each reply set against the probes sent one RTT before it.  An overloaded path answers
+ *    a smaller share when pushed harder; random loss answers the same share
+ *    at any rate, so it does not slow the scan (nmap's engine cannot tell the
+ *    two apart and crawls on lossy links).  Slow start doubles the rate each
+ *    interval; a ratio below 3/4 of the pass's best halves it; after that it
+ *    grows additively.  Hosts that answer almost nothing give no signal.
  *  - Templates: -T0..-T5 with nmap's values. */
 #ifndef SCOUT_TIMING_H
 #define SCOUT_TIMING_H
@@ -57,5 +65,30 @@ void rate_init(struct ratelimit *r, double rate, uint64_t now);
 bool rate_take(struct ratelimit *r, uint64_t now);
 /* Nanoseconds from now until a token is available (0 if one is). */
 uint64_t rate_wait(const struct ratelimit *r, uint64_t now);
+
+/* Changes the rate, keeping the tokens already earned. */
+void rate_set(struct ratelimit *r, double rate);
+
+#define RATECTL_HIST 1024
+
+struct rate_ctl {
+    double rate, lo, hi;    /* probes per second now; floor; ceiling */
+    double best;            /* best reply ratio of this pass, < 0 = none yet */
+    bool slow_start;
+    uint64_t t0, replies0;  /* start of the current interval */
+    /* Probes sent, sampled every millisecond: replies are set against the
+     * probes sent one RTT earlier, which are the ones they answer. */
+    uint64_t hist_t[RATECTL_HIST], hist_sent[RATECTL_HIST];
+    uint32_t hist_n;
+};
+
+void ratectl_init(struct rate_ctl *c, double start, double lo, double hi, uint64_t now);
+/* A resend pass answers a different share: forget the best ratio. */
+void ratectl_new_pass(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t now);
+/* Feeds the cumulative probes sent and replies received, with the RTT so
+ * far (0 if unknown).  An interval closes after max(2 or 4 RTT, 50 ms) and
+ * 256 probes; returns true if the rate changed. */
+bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t srtt_ns,
+                    uint64_t now);
 
 #endif

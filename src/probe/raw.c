@@ -19,10 +19,7 @@
  * state table (classify.c).  Results are published with a compare-and-swap
  * so the first answer wins and the sender can read them without a lock. */
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -35,6 +32,7 @@
 #include "classify.h"
 #include "cookie.h"
 #include "packet.h"
+#include "probe/rawio.h"
 #include "scan.h"
 
 #define BATCH 64
@@ -42,11 +40,10 @@
 struct raw {
     struct job *job;
     const struct scan_type *type;
-    int sock;
-    pcap_t *pc;
-    int dlt;
+    struct raw_io *io;
     struct addr src;
     uint16_t sport;
+    uint8_t flags;        /* of every probe: the type's, or --scanflags */
     uint8_t key[16];
     const uint16_t *ports;
     uint32_t nports;
@@ -55,6 +52,7 @@ struct raw {
     uint8_t *active;
     volatile int done;
     uint64_t answers;     /* replies that decided a pair (atomic) */
+    uint64_t nsent;       /* probes queued, all passes (sender only) */
     uint64_t invalid, malformed; /* replies failing the cookie; undecodable frames */
     uint8_t bufs[BATCH][PROBE_MAX];
     struct mmsghdr msgs[BATCH];
@@ -62,16 +60,10 @@ struct raw {
     struct sockaddr_in dsts[BATCH];
     unsigned nbatch;
     struct ratelimit rl;
+    struct rate_ctl ctl;
+    struct rtt_est rtt;   /* the receiver's, from the time bits of each reply */
+    uint64_t srtt_ns, rttvar_ns; /* published copy for the sender (atomic) */
 };
-
-bool raw_available(void)
-{
-    int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-    if (s < 0)
-        return false;
-    close(s);
-    return true;
-}
 
 static uint32_t hslot(uint32_t key, uint32_t mask)
 {
@@ -106,6 +98,14 @@ static bool decided(const struct raw *r, uint32_t h, uint32_t p)
     return v.state != PS_UNKNOWN;
 }
 
+/* Folds one RTT sample into the estimate the sender reads for its waits. */
+static void rtt_from_reply(struct raw *r, uint32_t sent_ms)
+{
+    rtt_sample(&r->rtt, (uint64_t)seq_age_ms(sent_ms, now_ns()) * NS_PER_MS);
+    __atomic_store_n(&r->srtt_ns, r->rtt.srtt_ns, __ATOMIC_RELAXED);
+    __atomic_store_n(&r->rttvar_ns, r->rtt.rttvar_ns, __ATOMIC_RELAXED);
+}
+
 static void on_reply(struct raw *r, const struct reply *rp)
 {
     bool icmp = rp->kind == REPLY_ICMP;
@@ -116,9 +116,12 @@ static void on_reply(struct raw *r, const struct reply *rp)
     int h = host_lookup(r, target);
     int32_t p = r->port_index[their_port];
     uint32_t c = probe_cookie(r->key, &r->src, target, r->sport, their_port);
+    /* Our sequence number comes back as the ICMP quote's seq, as an RST's seq
+     * (ACK probes), or as the ack plus what SYN and FIN consumed (up to 2). */
+    uint32_t sent_ms;
     bool ok = h >= 0 && p >= 0 &&
-              (icmp ? rp->seq == c
-                    : rp->seq == c || ((rp->flags & TH_ACK) && (rp->ack == c || rp->ack == c + 1)));
+              (seq_check(rp->seq, c, 0, &sent_ms) ||
+               (!icmp && (rp->flags & TH_ACK) && seq_check(rp->ack, c, 2, &sent_ms)));
     if (!ok) {
         __atomic_fetch_add(&r->invalid, 1, __ATOMIC_RELAXED);
         return;
@@ -129,6 +132,7 @@ static void on_reply(struct raw *r, const struct reply *rp)
     if (!decisive)
         return;
     res.ttl = rp->ttl;
+    rtt_from_reply(r, sent_ms);
     if (publish(r, (uint32_t)h, (uint32_t)p, &res)) {
         __atomic_fetch_add(&r->answers, 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&r->job->stats->replies, 1, __ATOMIC_RELAXED);
@@ -139,7 +143,7 @@ static void on_reply(struct raw *r, const struct reply *rp)
 static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *frame)
 {
     struct raw *r = (struct raw *)user;
-    int off = packet_link_offset(r->dlt, frame, hdr->caplen);
+    int off = packet_link_offset(r->io->dlt, frame, hdr->caplen);
     struct reply rp;
     if (off < 0)
         return;
@@ -153,13 +157,13 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 static void *receiver(void *arg)
 {
     struct raw *r = arg;
-    struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->pc), .events = POLLIN};
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->io->pc), .events = POLLIN};
     while (!r->done) {
         poll(&pfd, 1, 10);
-        while (pcap_dispatch(r->pc, 256, on_frame, (u_char *)r) > 0)
+        while (pcap_dispatch(r->io->pc, 256, on_frame, (u_char *)r) > 0)
             ;
     }
-    while (pcap_dispatch(r->pc, 256, on_frame, (u_char *)r) > 0)
+    while (pcap_dispatch(r->io->pc, 256, on_frame, (u_char *)r) > 0)
         ;
     return NULL;
 }
@@ -170,7 +174,7 @@ static void flush(struct raw *r)
     while (off < r->nbatch) {
         /* Never block: packets waiting on ARP for a missing neighbour hold
          * the socket's buffer for seconds. */
-        int n = sendmmsg(r->sock, r->msgs + off, r->nbatch - off, MSG_DONTWAIT);
+        int n = sendmmsg(r->io->sock, r->msgs + off, r->nbatch - off, MSG_DONTWAIT);
         if (n > 0) {
             off += (unsigned)n;
             retries = 0;
@@ -195,12 +199,13 @@ static void queue_probe(struct raw *r, uint32_t h, uint32_t p)
 {
     const struct addr *dst = &r->job->g->hosts[h].addr;
     uint16_t port = r->ports[p];
-    uint32_t c = probe_cookie(r->key, &r->src, dst, r->sport, port);
+    uint32_t c = seq_make(probe_cookie(r->key, &r->src, dst, r->sport, port), now_ns());
     struct tcp_probe pr = {.src = r->src, .dst = *dst, .sport = r->sport, .dport = port,
-                           .seq = c, .ack = (r->type->tcp_flags & TH_ACK) ? c : 0,
-                           .flags = r->type->tcp_flags, .ttl = 64,
+                           .seq = c, .ack = (r->flags & TH_ACK) ? c : 0,
+                           .flags = r->flags, .ttl = 64,
                            .window = 1024, .ipid = (uint16_t)(c >> 16)};
     unsigned i = r->nbatch++;
+    r->nsent++;
     r->iovs[i].iov_len = packet_build_tcp4(r->bufs[i], &pr);
     r->dsts[i].sin_addr.s_addr = htonl(dst->u.v4);
     if (r->nbatch == BATCH)
@@ -210,6 +215,10 @@ static void queue_probe(struct raw *r, uint32_t h, uint32_t p)
 static void pace(struct raw *r)
 {
     uint64_t now = now_ns();
+    uint64_t answers = __atomic_load_n(&r->answers, __ATOMIC_RELAXED);
+    uint64_t srtt = __atomic_load_n(&r->srtt_ns, __ATOMIC_RELAXED);
+    if (ratectl_update(&r->ctl, r->nsent, answers, srtt, now))
+        rate_set(&r->rl, r->ctl.rate);
     while (!rate_take(&r->rl, now)) {
         if (r->nbatch)
             flush(r);
@@ -243,8 +252,13 @@ static uint64_t send_pass(struct raw *r, const struct perm *pm, uint8_t pass)
 
 static uint64_t pass_timeout(const struct raw *r)
 {
-    /* The slowest known host sets the wait; discovery measured the RTTs. */
-    struct rtt_est est = {0};
+    /* Replies to this scan's own probes measure the RTT best; before any,
+     * the slowest host's RTT from discovery sets the wait. */
+    struct rtt_est est = {.srtt_ns = __atomic_load_n(&r->srtt_ns, __ATOMIC_RELAXED),
+                          .rttvar_ns = __atomic_load_n(&r->rttvar_ns, __ATOMIC_RELAXED)};
+    est.have = est.srtt_ns > 0;
+    if (est.have)
+        return rtt_timeout(&est, &r->job->conf->timing);
     for (uint32_t h = 0; h < r->job->g->n; h++) {
         const struct host_result *hr = &r->job->g->hosts[h];
         if (r->active[h] && hr->srtt_us && (!est.have || hr->srtt_us * 1000ULL > est.srtt_ns)) {
@@ -256,11 +270,14 @@ static uint64_t pass_timeout(const struct raw *r)
     return rtt_timeout(&est, &r->job->conf->timing);
 }
 
-static void sleep_ns(uint64_t ns, const volatile sig_atomic_t *stop)
+/* Waits for this pass's replies: until the timeout, or until every probe
+ * sent in it has been answered. */
+static void wait_replies(struct raw *r, uint64_t ns, uint64_t before, uint64_t sent)
 {
     uint64_t end = now_ns() + ns;
-    while (!*stop && now_ns() < end) {
-        struct timespec ts = {0, 5 * 1000 * 1000};
+    while (!*r->job->stop && now_ns() < end &&
+           __atomic_load_n(&r->answers, __ATOMIC_RELAXED) - before < sent) {
+        struct timespec ts = {0, 2 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
 }
@@ -268,12 +285,15 @@ static void sleep_ns(uint64_t ns, const volatile sig_atomic_t *stop)
 static void run_passes(struct raw *r, const struct perm *pm)
 {
     const struct timing_conf *tc = &r->job->conf->timing;
-    uint64_t wait = pass_timeout(r), lost = 0;
+    uint64_t lost = 0;
     uint32_t empty = 0;
     for (uint32_t pass = 0; !*r->job->stop; pass++) {
         uint64_t before = __atomic_load_n(&r->answers, __ATOMIC_RELAXED);
+        ratectl_new_pass(&r->ctl, r->nsent, before, now_ns());
         uint64_t sent = send_pass(r, pm, (uint8_t)pass);
-        sleep_ns(wait, r->job->stop);
+        if (sent == 0)
+            break;
+        wait_replies(r, pass_timeout(r), before, sent);
         uint64_t gained = __atomic_load_n(&r->answers, __ATOMIC_RELAXED) - before;
         if (pass > 0) {
             lost += gained; /* answered only when asked again: lost before */
@@ -284,7 +304,7 @@ static void run_passes(struct raw *r, const struct perm *pm)
          * single empty pass still leaves ~0.7 % odds that the last few live
          * ports were all lost again; two leave ~0.03 %. */
         bool settled = empty >= (lost ? 2u : 1u);
-        if (sent == 0 || pass >= tc->max_retries || settled)
+        if (pass >= tc->max_retries || settled)
             break;
         if (r->job->tick)
             r->job->tick(r->job->tick_ctx, r->job->stats, now_ns());
@@ -307,63 +327,6 @@ static void mark_silent(struct raw *r, const struct perm *pm)
             r->job->stats->pairs_done++;
         }
     }
-}
-
-/* The source address the kernel would use towards dst, and its interface. */
-static int route_source(const struct addr *dst, struct addr *src, char *ifname, err_t *e)
-{
-    struct sockaddr_storage ss, local;
-    socklen_t len, llen = sizeof local;
-    addr_to_sockaddr(dst, 9, &ss, &len);
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || connect(s, (struct sockaddr *)&ss, len) < 0 ||
-        getsockname(s, (struct sockaddr *)&local, &llen) < 0) {
-        int err = errno;
-        if (s >= 0)
-            close(s);
-        return err_set(e, "no route to the targets: %s", strerror(err));
-    }
-    close(s);
-    if (src->family == 0)
-        addr_from_sockaddr((struct sockaddr *)&local, src);
-    if (*ifname)
-        return 0;
-    struct ifaddrs *ifs, *it;
-    if (getifaddrs(&ifs) < 0)
-        return err_set(e, "getifaddrs: %s", strerror(errno));
-    for (it = ifs; it; it = it->ifa_next) {
-        struct addr a;
-        if (it->ifa_addr && addr_from_sockaddr(it->ifa_addr, &a) == 0 && addr_eq(&a, src)) {
-            snprintf(ifname, IF_NAMESIZE, "%s", it->ifa_name);
-            break;
-        }
-    }
-    freeifaddrs(ifs);
-    return *ifname ? 0 : err_set(e, "no interface has the source address; use -e IFACE");
-}
-
-static int open_capture(struct raw *r, const char *ifname, err_t *e)
-{
-    char errbuf[PCAP_ERRBUF_SIZE], filter[160], src[ADDR_STRLEN];
-    struct bpf_program prog;
-    r->pc = pcap_create(ifname, errbuf);
-    if (!r->pc)
-        return err_set(e, "capture on %s: %s", ifname, errbuf);
-    pcap_set_snaplen(r->pc, 256);
-    pcap_set_immediate_mode(r->pc, 1);
-    pcap_set_buffer_size(r->pc, 16 << 20);
-    if (pcap_activate(r->pc) < 0)
-        return err_set(e, "capture on %s: %s", ifname, pcap_geterr(r->pc));
-    /* Exactly this scan's replies: to our address, TCP to our port or ICMP. */
-    snprintf(filter, sizeof filter, "dst host %s and ((tcp dst port %u) or icmp)",
-             addr_str(&r->src, src, sizeof src), r->sport);
-    if (pcap_compile(r->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-        pcap_setfilter(r->pc, &prog) < 0)
-        return err_set(e, "capture filter: %s", pcap_geterr(r->pc));
-    pcap_freecode(&prog);
-    pcap_setnonblock(r->pc, 1, errbuf);
-    r->dlt = pcap_datalink(r->pc);
-    return 0;
 }
 
 static int build_tables(struct raw *r, err_t *e)
@@ -399,46 +362,50 @@ static int build_tables(struct raw *r, err_t *e)
     return 0;
 }
 
+/* The rate starts low and finds the path's capacity (see timing.h); the
+ * template sets the ceiling.  --max-rate is the ceiling and the start (the
+ * user knows the path takes it), --min-rate the floor, --scan-delay fixed. */
+static void init_rate(struct raw *r, const struct timing_conf *tc)
+{
+    double hi = tc->level >= 5 ? 200000 : tc->level == 4 ? 100000 : 50000, start = 10000;
+    if (tc->scan_delay_ns)
+        hi = 1e9 / (double)tc->scan_delay_ns;
+    if (tc->max_rate)
+        hi = start = tc->max_rate;
+    hi = MAX(hi, tc->min_rate);
+    uint64_t now = now_ns();
+    ratectl_init(&r->ctl, start, tc->min_rate, hi, now);
+    rate_init(&r->rl, r->ctl.rate, now);
+}
+
 static int raw_setup(struct raw *r, struct job *job, err_t *e)
 {
     const struct conf *c = job->conf;
     r->job = job;
     r->type = c->scan;
-    r->sock = -1;
+    r->io = job->raw;
+    r->flags = c->scanflags >= 0 ? (uint8_t)c->scanflags : c->scan->tcp_flags;
     r->ports = job->ports->v[PROTO_TCP];
     r->nports = job->ports->n[PROTO_TCP];
     if (build_tables(r, e) < 0)
         return -1;
-    bool any = false;
-    for (uint32_t h = 0; h < job->g->n && !any; h++)
-        any = r->active[h];
-    if (!any)
-        return 1; /* nobody up: nothing to send */
-    r->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-    if (r->sock < 0)
-        return err_set(e, "%s needs raw sockets (root or CAP_NET_RAW): %s; -sT needs no privileges",
-                       c->scan->flag, strerror(errno));
-    int sndbuf = 4 << 20;
-    setsockopt(r->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    char ifname[IF_NAMESIZE + 1] = "";
-    if (c->iface)
-        snprintf(ifname, sizeof ifname, "%s", c->iface);
-    /* The first target with a route names the source address and the
-     * capture interface; targets without one stay silent (the kernel refuses
-     * to send to them), as they would for any scanner. */
-    int rc = -1;
-    for (uint32_t h = 0; h < job->g->n && rc < 0; h++) {
+    /* The first target with a route names the source address; targets
+     * without one stay silent (the kernel refuses to send to them), as they
+     * would for any scanner. */
+    int rc = 1; /* nobody up: nothing to send */
+    for (uint32_t h = 0; h < job->g->n && rc != 0; h++) {
         r->src = c->source;
         if (r->active[h])
-            rc = route_source(&job->g->hosts[h].addr, &r->src, ifname, e);
+            rc = raw_io_source(&job->g->hosts[h].addr, &r->src, e);
     }
-    if (rc < 0)
-        return -1;
+    if (rc != 0)
+        return rc;
+    /* A fresh key per group: late replies to an earlier group fail the cookie. */
     if (getrandom(r->key, sizeof r->key, 0) != sizeof r->key)
         return err_set(e, "getrandom: %s", strerror(errno));
     r->sport = c->source_port >= 0 ? (uint16_t)c->source_port
                                    : (uint16_t)(40000 + (r->key[0] << 8 | r->key[1]) % 20000);
-    if (open_capture(r, ifname, e) < 0)
+    if (raw_io_filter(r->io, &r->src, r->sport, e) < 0)
         return -1;
     for (unsigned i = 0; i < BATCH; i++) {
         r->iovs[i].iov_base = r->bufs[i];
@@ -448,21 +415,12 @@ static int raw_setup(struct raw *r, struct job *job, err_t *e)
         r->msgs[i].msg_hdr.msg_name = &r->dsts[i];
         r->msgs[i].msg_hdr.msg_namelen = sizeof r->dsts[i];
     }
-    /* Without an adaptive raw window yet, a fixed ceiling per template. */
-    const struct timing_conf *tc = &c->timing;
-    double rate = tc->scan_delay_ns ? 1e9 / (double)tc->scan_delay_ns
-                : tc->level >= 5 ? 200000 : tc->level == 4 ? 100000 : 50000;
-    rate = tc->max_rate ? tc->max_rate : MAX(rate, tc->min_rate);
-    rate_init(&r->rl, rate, now_ns());
+    init_rate(r, &c->timing);
     return 0;
 }
 
 static void raw_free(struct raw *r)
 {
-    if (r->pc)
-        pcap_close(r->pc);
-    if (r->sock >= 0)
-        close(r->sock);
     free(r->port_index);
     free(r->active);
     free(r->htab_key);

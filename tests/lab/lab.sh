@@ -17,6 +17,10 @@
 #   scan eth1 (198.18.1.1) -- fw [lossy: 22 ms each way, 2 % loss each way]
 #                          -- t4 (198.18.1.10): services, closed and DROP ports,
 #                             reached only through the impaired link.
+#   scan eth2 (198.18.2.1) -- fw2 [bottleneck: 10 000 frames/s each way,
+#                                  20 ms of queue, tail drop; 1 ms delay]
+#                          -- t5 (198.18.2.10): closed ports and a few open:
+#                             overrunning the link loses probes.
 #
 # 198.18.0.0/15 is the benchmarking range (RFC 2544); no traffic leaves the
 # namespaces.  Ground truth for each host is written to $LAB_DIR/truth-<host>:
@@ -33,6 +37,8 @@ LAB_DOWN=$LAB_NET.99
 LAB_T4=198.18.1.10
 LAB_DELAY_MS=${LAB_DELAY_MS:-22}
 LAB_LOSS=${LAB_LOSS:-2}
+LAB_T5=198.18.2.10
+LAB_BOTTLENECK_PPS=${LAB_BOTTLENECK_PPS:-10000}
 LAB_PREFIX=${LAB_PREFIX:-sc$$}
 LAB_DIR=${LAB_DIR:-$(mktemp -d /tmp/scout-lab.XXXXXX)}
 LAB_NS=()
@@ -153,7 +159,7 @@ lab_setup_t3() {
 # Waits until every expected open port of every host accepts connections.
 lab_wait_ready() {
     local host ip port tries
-    for host in t1 t2 t3 t4; do
+    for host in t1 t2 t3 t4 t5; do
         ip=$(lab_ip "$host")
         for port in $(awk '$2 == "open" {print $1}' "$LAB_DIR/truth-$host"); do
             for ((tries = 0; tries < 100; tries++)); do
@@ -165,7 +171,7 @@ lab_wait_ready() {
     done
 }
 
-lab_ip() { case $1 in t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; scan) echo $LAB_SCAN_IP ;; esac; }
+lab_ip() { case $1 in t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; t5) echo $LAB_T5 ;; scan) echo $LAB_SCAN_IP ;; esac; }
 
 # A veth pair NAME_A in namespace A, NAME_B in namespace B.
 lab_wire() { # NS_A IF_A NS_B IF_B
@@ -179,24 +185,40 @@ lab_wire() { # NS_A IF_A NS_B IF_B
     ip -n "$(lab_ns "$3")" link set dev "$4" up
 }
 
-# t4 behind the lossy forwarder: scan:eth1 - fw:wa ~lossy~ fw:wb - t4:eth0
-lab_setup_lossy() {
-    cc -O2 -o "$LAB_DIR/lossy" "$LAB_SRC/lossy.c" || return 1
-    lab_add_ns fw && lab_add_ns t4 || return 1
-    lab_wire scan eth1 fw wa && lab_wire fw wb t4 eth0 || return 1
-    ip -n "$(lab_ns scan)" addr add 198.18.1.1/24 dev eth1
-    ip -n "$(lab_ns t4)" addr add $LAB_T4/24 dev eth0
+# HOST reached from scan's SCAN_IF through FW running the lossy forwarder
+# (scan:SCAN_IF - FW:wa ~link~ FW:wb - HOST:eth0) with LOSSY_ARGS.
+lab_impaired_link() { # FW SCAN_IF SCAN_IP/24 HOST HOST_IP LOSSY_ARGS...
+    local fw=$1 sif=$2 sip=$3 host=$4 hip=$5
+    shift 5
+    [ -x "$LAB_DIR/lossy" ] || cc -O2 -o "$LAB_DIR/lossy" "$LAB_SRC/lossy.c" || return 1
+    lab_add_ns "$fw" && lab_add_ns "$host" || return 1
+    lab_wire scan "$sif" "$fw" wa && lab_wire "$fw" wb "$host" eth0 || return 1
+    ip -n "$(lab_ns scan)" addr add "$sip" dev "$sif"
+    ip -n "$(lab_ns "$host")" addr add "$hip/24" dev eth0
     # veth leaves TCP checksums to "hardware" (CHECKSUM_PARTIAL); frames the
     # forwarder re-injects would arrive with bad checksums.  Compute them.
-    lab_in scan ethtool -K eth1 tx off >/dev/null
-    lab_in t4 ethtool -K eth0 tx off >/dev/null
-    lab_in fw "$LAB_DIR/lossy" wa wb "$LAB_DELAY_MS" "$LAB_LOSS" 1 >/dev/null 2>&1 &
-    lab_no_icmp_limit t4
+    lab_in scan ethtool -K "$sif" tx off >/dev/null
+    lab_in "$host" ethtool -K eth0 tx off >/dev/null
+    lab_in "$fw" "$LAB_DIR/lossy" wa wb "$@" >/dev/null 2>&1 &
+    lab_no_icmp_limit "$host"
+}
+
+# t4 behind the lossy forwarder.
+lab_setup_lossy() {
+    lab_impaired_link fw eth1 198.18.1.1/24 t4 $LAB_T4 "$LAB_DELAY_MS" "$LAB_LOSS" 1 || return 1
     lab_truth t4 "default closed conn-refused"
     lab_listen t4 22 80 443 8443 30000
     lab_truth t4 "22 open syn-ack" "80 open syn-ack" "443 open syn-ack" "8443 open syn-ack" "30000 open syn-ack"
     lab_in t4 iptables -A INPUT -p tcp --dport 9000:9199 -j DROP
     lab_truth_range t4 9000 9199 filtered no-response
+}
+
+# t5 behind the bottleneck: no random loss, only the loss of overrunning it.
+lab_setup_bottleneck() {
+    lab_impaired_link fw2 eth2 198.18.2.1/24 t5 $LAB_T5 1 0 1 "$LAB_BOTTLENECK_PPS" 20 || return 1
+    lab_truth t5 "default closed conn-refused"
+    lab_listen t5 22 4000 12000 25000
+    lab_truth t5 "22 open syn-ack" "4000 open syn-ack" "12000 open syn-ack" "25000 open syn-ack"
 }
 
 lab_up() {
@@ -211,7 +233,7 @@ lab_up() {
     lab_add_host t1 $LAB_T1 || return 1
     lab_add_host t2 $LAB_T2 || return 1
     lab_add_host t3 $LAB_T3 || return 1
-    lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_wait_ready
+    lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck && lab_wait_ready
 }
 
 lab_down() {

@@ -2,7 +2,11 @@
  * that copies every frame across after a fixed delay, dropping each with a
  * given probability (this kernel has no netem).
  *
- *   lossy IF_A IF_B DELAY_MS LOSS_PERCENT SEED
+ *   lossy IF_A IF_B DELAY_MS LOSS_PERCENT SEED [RATE_PPS QUEUE_MS]
+ *
+ * With RATE_PPS the link is also a bottleneck, like a slow router port:
+ * frames leave each direction at most RATE_PPS a second, wait in a queue
+ * of QUEUE_MS, and are dropped when that queue is full (tail drop).
  *
  * Frames are read with AF_PACKET, held in one FIFO per direction (the delay
  * is constant, so due times are ordered) and written out when due.  A full
@@ -33,6 +37,12 @@ struct entry {
 struct queue {
     struct entry *e;
     uint32_t head, len;
+    uint64_t last_depart; /* bottleneck: when the previous frame left it */
+};
+
+struct link {
+    uint64_t delay, gap, queue; /* ns; gap = 1/rate (0 = no bottleneck) */
+    double loss;
 };
 
 static uint64_t now_ns(void)
@@ -58,8 +68,20 @@ static int open_if(const char *name)
     return fd;
 }
 
+/* When a frame arriving now leaves the bottleneck; 0 if the queue is full. */
+static uint64_t depart(struct queue *q, const struct link *l, uint64_t now)
+{
+    if (!l->gap)
+        return now;
+    uint64_t d = (q->last_depart > now ? q->last_depart : now) + l->gap;
+    if (d - now > l->queue)
+        return 0;
+    q->last_depart = d;
+    return d;
+}
+
 /* Reads every waiting frame from fd into q, dropping with probability loss. */
-static void take(int fd, struct queue *q, uint64_t delay, double loss, uint64_t *dropped)
+static void take(int fd, struct queue *q, const struct link *l, uint64_t *dropped)
 {
     uint8_t buf[65536];
     struct sockaddr_ll from;
@@ -70,12 +92,13 @@ static void take(int fd, struct queue *q, uint64_t delay, double loss, uint64_t 
             return;
         if (from.sll_pkttype == PACKET_OUTGOING)
             continue;
-        if (drand48() < loss || n > FRAME || q->len == QCAP) {
+        uint64_t d = 0;
+        if (drand48() < l->loss || n > FRAME || q->len == QCAP || !(d = depart(q, l, now_ns()))) {
             (*dropped)++;
             continue;
         }
         struct entry *e = &q->e[(q->head + q->len++) % QCAP];
-        e->due = now_ns() + delay;
+        e->due = d + l->delay;
         e->len = (uint16_t)n;
         memcpy(e->data, buf, (size_t)n);
     }
@@ -97,16 +120,19 @@ static int64_t give(int fd, struct queue *q, uint64_t now)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: lossy IF_A IF_B DELAY_MS LOSS_PERCENT SEED\n");
+    if (argc != 6 && argc != 8) {
+        fprintf(stderr, "usage: lossy IF_A IF_B DELAY_MS LOSS_PERCENT SEED [RATE_PPS QUEUE_MS]\n");
         return 2;
     }
     int fa = open_if(argv[1]), fb = open_if(argv[2]);
-    uint64_t delay = (uint64_t)(atof(argv[3]) * 1e6);
-    double loss = atof(argv[4]) / 100.0;
+    struct link l = {.delay = (uint64_t)(atof(argv[3]) * 1e6), .loss = atof(argv[4]) / 100.0};
+    if (argc == 8 && atof(argv[6]) > 0) {
+        l.gap = (uint64_t)(1e9 / atof(argv[6]));
+        l.queue = (uint64_t)(atof(argv[7]) * 1e6);
+    }
     srand48(atol(argv[5]));
-    struct queue ab = {calloc(QCAP, sizeof(struct entry)), 0, 0};
-    struct queue ba = {calloc(QCAP, sizeof(struct entry)), 0, 0};
+    struct queue ab = {calloc(QCAP, sizeof(struct entry)), 0, 0, 0};
+    struct queue ba = {calloc(QCAP, sizeof(struct entry)), 0, 0, 0};
     uint64_t dropped = 0;
     struct pollfd pfd[2] = {{.fd = fa, .events = POLLIN}, {.fd = fb, .events = POLLIN}};
     for (;;) {
@@ -115,7 +141,7 @@ int main(int argc, char **argv)
         int64_t w = w1 < 0 ? w2 : (w2 < 0 ? w1 : (w1 < w2 ? w1 : w2));
         struct timespec ts = {0, w < 0 ? 100000000 : w}, *tp = &ts;
         ppoll(pfd, 2, tp, NULL);
-        take(fa, &ab, delay, loss, &dropped);
-        take(fb, &ba, delay, loss, &dropped);
+        take(fa, &ab, &l, &dropped);
+        take(fb, &ba, &l, &dropped);
     }
 }

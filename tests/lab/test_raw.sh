@@ -64,3 +64,67 @@ test_connect_lossy_link() {
         "ip netns exec $(lab_ns scan) $SCOUT -n -sT -p 1-10000 -oX $WORK/lossy-t.xml $LAB_T4 >/dev/null &&
          python3 $LAB_SRC/compare.py $WORK/lossy-t.xml $LAB_DIR/truth-t4 $LAB_T4 1-10000"
 }
+
+test_raw_bottleneck() {
+    # t5 sits behind a 10 000 frames/s link with 20 ms of queue: sending at
+    # the template's ceiling would lose most probes; the rate must adapt.
+    check "-sS -p 1-30000 through the bottleneck matches truth" raw_matches syn -sS t5 1-30000
+    scan -n -sS -p 1-30000 -v $LAB_T5 >"$WORK/bottleneck-v.txt"
+    check "the bottleneck scan needed few resends (under 20 % of probes)" awk \
+        '/^Probes:/ { sent = $2; re = $4 } END { exit !(sent > 0 && re < 0.2 * sent) }' "$WORK/bottleneck-v.txt"
+}
+
+# Starts a slow raw scan of t3 in the background (a child of this shell, so
+# that `wait` works); its pid goes to SLOW_PID.
+slow_raw_scan() { # OUT_XML EXTRA_FLAGS...
+    local out=$1; shift
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sS -p 1-6000 --max-rate 2000 -oX "$out" "$@" $LAB_T3 >/dev/null &
+    SLOW_PID=$!
+}
+
+uid_of() { awk '/^Uid:/ {print $2 "/" $3 "/" $4}' "/proc/$1/status" 2>/dev/null; }
+
+test_raw_drops_privileges() {
+    local pid uid
+    slow_raw_scan "$WORK/priv-drop.xml"
+    pid=$SLOW_PID
+    sleep 1.5
+    uid=$(uid_of "$pid")
+    wait "$pid"
+    check "a raw scan runs as nobody once its sockets are open (uid $uid)" test "$uid" = "65534/65534/65534"
+    check "... and its results are still right" python3 "$LAB_SRC/compare.py" \
+        "$WORK/priv-drop.xml" "$LAB_DIR/truth-t3" $LAB_T3 1-6000 --scan syn
+    slow_raw_scan "$WORK/priv-keep.xml" --no-drop-privileges
+    pid=$SLOW_PID
+    sleep 1.5
+    uid=$(uid_of "$pid")
+    wait "$pid"
+    check "--no-drop-privileges stays root (uid $uid)" test "$uid" = "0/0/0"
+}
+
+test_raw_rejects_forged_replies() {
+    # While scout scans t2 from a known source port, t2 forges 300 SYN-ACKs
+    # with wrong cookies for closed ports and 40 malformed segments.
+    local pid
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -v -sS -g 47000 -p 1-4000 --max-rate 2000 \
+        -oX "$WORK/forged.xml" $LAB_T2 >"$WORK/forged.txt" &
+    pid=$!
+    sleep 0.7
+    lab_in t2 python3 "$LAB_SRC/inject.py" $LAB_T2 $LAB_SCAN_IP 47000 1000 300 40
+    wait "$pid"
+    check "forged SYN-ACKs do not open closed ports" python3 "$LAB_SRC/compare.py" \
+        "$WORK/forged.xml" "$LAB_DIR/truth-t2" $LAB_T2 1-4000 --scan syn
+    check "every forged reply is counted as rejected" \
+        grep -qE "Probes: .* ([3-9][0-9]{2}|[0-9]{4,}) replies rejected" "$WORK/forged.txt"
+    check "every malformed segment is counted" grep -qE "rejected \(cookie\), ([4-9][0-9]|[0-9]{3,}) malformed" "$WORK/forged.txt"
+}
+
+test_raw_scanflags() {
+    # --scanflags FINPSHURG read as a FIN scan is an Xmas scan by another name.
+    check "--scanflags FINPSHURG -sF gives the Xmas states on t1" bash -c \
+        "ip netns exec $(lab_ns scan) $SCOUT -n -sF --scanflags FINPSHURG -p 1-3000 -oX $WORK/sflags.xml $LAB_T1 >/dev/null &&
+         python3 $LAB_SRC/compare.py $WORK/sflags.xml $LAB_DIR/truth-t1 $LAB_T1 1-3000 --scan xmas"
+    check "--scanflags SYN alone is a SYN scan" bash -c \
+        "ip netns exec $(lab_ns scan) $SCOUT -n --scanflags SYN -p 1-3000 -oX $WORK/sflags2.xml $LAB_T1 >/dev/null &&
+         python3 $LAB_SRC/compare.py $WORK/sflags2.xml $LAB_DIR/truth-t1 $LAB_T1 1-3000 --scan syn"
+}

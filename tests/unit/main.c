@@ -7,7 +7,7 @@ int unit_failures;
     X(test_targets_grammar) X(test_targets_errors) X(test_targets_large)        \
     X(test_ports_grammar) X(test_ports_errors) X(test_ports_top) X(test_ports_builtin)                \
     X(test_perm_bijection) X(test_perm_keyed)                                   \
-    X(test_timing_rtt) X(test_timing_cwnd) X(test_timing_rate)                  \
+    X(test_timing_rtt) X(test_timing_cwnd) X(test_timing_rate) X(test_timing_ratectl)                \
     X(test_timing_templates) X(test_timing_parse)                               \
     X(test_classify_connect) X(test_cookie_siphash) X(test_packet_roundtrip) X(test_packet_malformed) X(test_classify_raw)                                                  \
     X(test_output_formats) X(test_output_folding)                               \

@@ -24,6 +24,14 @@ void test_cookie_siphash(void)
     CHECK(c1 != probe_cookie(key, &b, &a, 40000, 80));
     key[0] ^= 1; /* another scan's key: a stale reply no longer validates */
     CHECK(c1 != probe_cookie(key, &a, &b, 40000, 80));
+    /* The time bits ride above the cookie and come back as the RTT. */
+    uint64_t t = 123456789ULL * 1000000;
+    uint32_t seq = seq_make(c1, t), sent;
+    CHECK(seq_check(seq, c1, 0, &sent));
+    CHECK(seq_check(seq + 2, c1, 2, &sent) && seq_age_ms(sent, t + 37 * 1000000ULL) == 37);
+    CHECK(!seq_check(seq + 3, c1, 2, &sent));
+    CHECK(!seq_check(seq ^ 1, c1, 0, &sent));
+    CHECK(seq_age_ms(seq_make(c1, 4095 * 1000000ULL) >> 20, 4097 * 1000000ULL) == 2); /* wraps */
 }
 
 void test_packet_roundtrip(void)

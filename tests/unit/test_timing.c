@@ -5,6 +5,7 @@
 void test_timing_rtt(void);
 void test_timing_cwnd(void);
 void test_timing_rate(void);
+void test_timing_ratectl(void);
 void test_timing_templates(void);
 void test_timing_parse(void);
 
@@ -102,4 +103,38 @@ void test_timing_parse(void)
     CHECK(parse_time_ns("-1", &v, &e, "x") < 0);
     CHECK(parse_time_ns("", &v, &e, "x") < 0);
     CHECK(parse_time_ns("nan", &v, &e, "x") < 0);
+}
+
+/* A simulated bottleneck of 10k probes/s in front of a host that answers
+ * 96 % of what reaches it: the controller settles under the bottleneck. */
+static double ratectl_run(double bottleneck, double answer_share, uint64_t *t, struct rate_ctl *c)
+{
+    uint64_t sent = 0, replies = 0;
+    for (int step = 0; step < 400; step++) { /* 400 x 10 ms */
+        double n = c->rate / 100, through = MIN(n, bottleneck / 100);
+        sent += (uint64_t)n;
+        replies += (uint64_t)(through * answer_share);
+        *t += 10 * NS_PER_MS;
+        ratectl_update(c, sent, replies, 0, *t);
+    }
+    return c->rate;
+}
+
+void test_timing_ratectl(void)
+{
+    struct rate_ctl c;
+    uint64_t t = NS_PER_SEC;
+    ratectl_init(&c, 10000, 0, 200000, t);
+    double r = ratectl_run(10000, 0.96, &t, &c);
+    CHECK(r >= 5000 && r <= 16000);
+    CHECK(!c.slow_start);
+    /* Random loss without a bottleneck: full speed. */
+    ratectl_init(&c, 10000, 0, 200000, t);
+    CHECK(ratectl_run(1e9, 0.96, &t, &c) == 200000);
+    /* A host that answers nothing gives no signal: full speed too. */
+    ratectl_init(&c, 10000, 0, 200000, t);
+    CHECK(ratectl_run(10000, 0.0, &t, &c) == 200000);
+    /* --min-rate is a floor. */
+    ratectl_init(&c, 10000, 50000, 200000, t);
+    CHECK(ratectl_run(10000, 0.96, &t, &c) >= 50000);
 }
