@@ -37,6 +37,7 @@ struct scan_stats {
     uint64_t sent, retransmits, replies, timeouts, drops;
     uint64_t hosts_total, hosts_up, hosts_done;
     uint64_t invalid, malformed;        /* raw: replies failing the cookie; undecodable */
+    uint64_t send_ns;                   /* raw: time spent sending (rates are sent / this) */
 };
 
 struct job {

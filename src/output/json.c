@@ -84,13 +84,13 @@ static void end(void *st, FILE *f, const struct run_info *ri, const struct run_e
     const struct scan_stats *s = re->stats;
     fprintf(f, "{\"event\":\"end\",\"elapsed\":%.3f,\"hosts_up\":%llu,\"hosts_total\":%llu,\"exit\":\"%s\","
                "\"probes\":{\"sent\":%llu,\"retransmits\":%llu,\"replies\":%llu,\"timeouts\":%llu,\"drops\":%llu,"
-               "\"rejected\":%llu,\"malformed\":%llu}}\n",
+               "\"rejected\":%llu,\"malformed\":%llu,\"send_seconds\":%.3f}}\n",
             re->end - ri->start, (unsigned long long)s->hosts_up, (unsigned long long)s->hosts_done,
             re->error ? "error" : re->interrupted ? "interrupted" : "success",
             (unsigned long long)s->sent, (unsigned long long)s->retransmits,
             (unsigned long long)s->replies, (unsigned long long)s->timeouts,
             (unsigned long long)s->drops, (unsigned long long)s->invalid,
-            (unsigned long long)s->malformed);
+            (unsigned long long)s->malformed, (double)s->send_ns / 1e9);
 }
 
 const struct output_ops output_json = {

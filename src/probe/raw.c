@@ -290,7 +290,9 @@ static void run_passes(struct raw *r, const struct perm *pm)
     for (uint32_t pass = 0; !*r->job->stop; pass++) {
         uint64_t before = __atomic_load_n(&r->answers, __ATOMIC_RELAXED);
         ratectl_new_pass(&r->ctl, r->nsent, before, now_ns());
+        uint64_t t0 = now_ns();
         uint64_t sent = send_pass(r, pm, (uint8_t)pass);
+        r->job->stats->send_ns += now_ns() - t0;
         if (sent == 0)
             break;
         wait_replies(r, pass_timeout(r), before, sent);
