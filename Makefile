@@ -8,12 +8,12 @@ CC      ?= cc
 CSTD     = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-LDLIBS   = -lpcap -lm -lpthread
+LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-SRC      = $(wildcard src/*.c src/probe/*.c src/output/*.c)
+SRC      = $(wildcard src/*.c src/probe/*.c src/output/*.c src/service/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
-HDR      = $(wildcard src/*.h src/probe/*.h src/output/*.h)
+HDR      = $(wildcard src/*.h src/probe/*.h src/output/*.h src/service/*.h)
 UNITSRC  = $(wildcard tests/unit/*.c)
 
 all: build/scout

@@ -15,7 +15,8 @@ enum {
     O_HOST_TIMEOUT, O_MIN_RATE, O_MAX_RATE, O_MAX_PAR, O_MIN_PAR, O_SCAN_DELAY,
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
-    O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP,
+    O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_VINTENSITY, O_VLIGHT, O_VALL,
+    O_VERSIONDB, O_BANNERS,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,12 @@ static const struct option long_opts[] = {
     {"source-port", required_argument, 0, O_SOURCE_PORT},
     {"scanflags", required_argument, 0, O_SCANFLAGS},
     {"no-drop-privileges", no_argument, 0, O_NO_DROP},
+    {"version-intensity", required_argument, 0, O_VINTENSITY},
+    {"version-light", no_argument, 0, O_VLIGHT},
+    {"version-all", no_argument, 0, O_VALL},
+    {"versiondb", required_argument, 0, O_VERSIONDB},
+    {"servicedb", required_argument, 0, O_VERSIONDB},
+    {"banners", no_argument, 0, O_BANNERS},
     {0, 0, 0, 0},
 };
 
@@ -67,6 +74,10 @@ static const char usage[] =
     "      the scan type (default -sS) says how replies are read\n"
     "  -S ADDR: source address   -e IFACE: interface   -g/--source-port PORT\n"
     "  --no-drop-privileges: stay root (default: become nobody once sockets are open)\n"
+    "SERVICE DETECTION:\n"
+    "  -sV: probe open ports for service and version (nmap-service-probes)\n"
+    "  --version-intensity 0-9 (default 7)  --version-light (2)  --version-all (9)\n"
+    "  --versiondb FILE: another probe database   --banners: show what open ports say first\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -148,11 +159,15 @@ static int opt_scan(struct conf *c, const char *arg, err_t *e)
         c->ping_only = true;
         return 0;
     }
+    if (!strcmp(arg, "V")) {
+        c->version = true;
+        return 0;
+    }
     if (strlen(arg) != 1)
         return err_set(e, "unknown scan type -s%s", arg);
     const struct scan_type *t = scan_type_by_letter(arg[0]);
     if (!t) {
-        if (strchr("UVYZOI", arg[0]))
+        if (strchr("UYZOI", arg[0]))
             return err_set(e, "scan type -s%s is not implemented yet (available: -sT -sS -sA -sF -sN -sX -sW -sM -sn)", arg);
         return err_set(e, "unknown scan type -s%s", arg);
     }
@@ -336,6 +351,19 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_DATADIR: pd->datadir = optarg; return 0;
     case O_SCANFLAGS: return opt_scanflags(c, optarg, e);
     case O_NO_DROP: c->keep_privileges = true; return 0;
+    case O_VINTENSITY:
+        if (parse_uint(optarg, 0, 9, &v, e, "--version-intensity") < 0)
+            return -1;
+        c->version_intensity = (int)v;
+        return 0;
+    case O_VLIGHT: c->version_intensity = 2; return 0;
+    case O_VALL: c->version_intensity = 9; return 0;
+    case O_VERSIONDB:
+        if (strlen(optarg) >= sizeof c->versiondb)
+            return err_set(e, "--versiondb: path too long");
+        snprintf(c->versiondb, sizeof c->versiondb, "%s", optarg);
+        return 0;
+    case O_BANNERS: c->banners = true; return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -418,6 +446,9 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     }
     if (services_load(&c->svc, svcpath, e) < 0)
         return -1;
+    if (!c->versiondb[0])
+        snprintf(c->versiondb, sizeof c->versiondb, "%s/nmap-service-probes",
+                 pd->datadir ? pd->datadir : getenv("SCOUT_DATADIR") ? getenv("SCOUT_DATADIR") : "/usr/share/nmap");
     struct portset *inc = NULL, *exc = NULL;
     int rc = 0;
     if (pd->pspec) {
@@ -468,6 +499,7 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     c->shard_k = c->shard_n = 1;
     c->source_port = -1;
     c->scanflags = -1;
+    c->version_intensity = 7;
     struct pending pd = {.tlevel = 3};
     if (argc <= 1) {
         fputs(usage, stdout);

@@ -51,6 +51,11 @@ struct conf {
     int scanflags;                /* --scanflags: TCP flags of raw probes, -1 = the type's */
     bool keep_privileges;         /* --no-drop-privileges */
 
+    bool version;                 /* -sV */
+    int version_intensity;        /* 0..9, --version-intensity/-light/-all (default 7) */
+    bool banners;                 /* --banners: record what open ports volunteer */
+    char versiondb[600];          /* nmap-service-probes to use */
+
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;
     uint32_t shard_k, shard_n;    /* --shard k/n, 1-based k; n = 1 when unsharded */

@@ -29,6 +29,13 @@ static void raise_fd_limit(void)
     }
 }
 
+/* A malformed line of a data file: said, then skipped. */
+static void warn_line(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "scout: warning: %s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
     struct conf conf;
@@ -58,7 +65,7 @@ int main(int argc, char **argv)
     /* Files and privileged handles first, then privileges go. */
     struct scan_handles hd;
     char who[64];
-    int rc = scan_open(&conf, &hd, &e);
+    int rc = scan_open(&conf, &hd, warn_line, NULL, &e);
     if (rc == 0 && !conf.keep_privileges && (rc = privs_drop(who, sizeof who, &e)) == 0 &&
         conf.verbose)
         fprintf(stderr, "scout: running as %s\n", who);

@@ -70,11 +70,38 @@ int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err
     return 0;
 }
 
+static void service_free(struct service_info *si)
+{
+    for (int i = 0; i < SVC_FIELDS; i++)
+        free(si->field[i]);
+    for (int i = 0; i < si->ncpe; i++)
+        free(si->cpe[i]);
+    free(si->banner);
+    free(si->cert);
+}
+
+const struct service_info *host_service(const struct host_result *h, uint32_t pi)
+{
+    uint32_t lo = 0, hi = h->nsvc;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (h->svc[mid].port_index < pi)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < h->nsvc && h->svc[lo].port_index == pi ? &h->svc[lo] : NULL;
+}
+
 void group_free(struct group *g)
 {
     if (g->hosts)
-        for (uint32_t h = 0; h < g->n; h++)
+        for (uint32_t h = 0; h < g->n; h++) {
             free(g->hosts[h].rdns);
+            for (uint32_t i = 0; i < g->hosts[h].nsvc; i++)
+                service_free(&g->hosts[h].svc[i]);
+            free(g->hosts[h].svc);
+        }
     free(g->hosts);
     free(g->store);
     memset(g, 0, sizeof *g);

@@ -57,6 +57,20 @@ struct port_result {
 
 enum host_status { HOST_UNKNOWN = 0, HOST_UP, HOST_DOWN };
 
+/* What -sV or --banners learned about one open TCP port (owned strings). */
+enum { SVC_PRODUCT, SVC_VERSION, SVC_INFO, SVC_HOST, SVC_OS, SVC_DEVICE, SVC_FIELDS };
+struct service_info {
+    uint32_t port_index;       /* into the TCP portlist */
+    char name[32];             /* "http", "ssh", "tcpwrapped"; "" = not identified */
+    bool ssl;                  /* found inside TLS: shown as ssl/NAME, tunnel="ssl" */
+    bool soft;                 /* a softmatch: service known, version not */
+    char *field[SVC_FIELDS];   /* NULL when absent */
+    char *cpe[4];
+    uint8_t ncpe;
+    char *banner;              /* what the port volunteered, escaped and bounded */
+    char *cert;                /* the TLS certificate's subject and validity */
+};
+
 struct host_result {
     struct addr addr;
     uint64_t target_index; /* position in the target list (reports are in this order) */
@@ -70,6 +84,8 @@ struct host_result {
     uint64_t start_ns;     /* monotonic, for --host-timeout */
     uint32_t srtt_us, rttvar_us, to_us;
     struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */
+    struct service_info *svc;  /* sorted by port_index; nsvc of them (owned) */
+    uint32_t nsvc;
 };
 
 struct group {
@@ -85,6 +101,8 @@ int state_parse(const char *s);
 
 int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err_t *e);
 void group_free(struct group *g);
+/* The service found on TCP port index pi of h, or NULL. */
+const struct service_info *host_service(const struct host_result *h, uint32_t pi);
 /* Counts a host's ports per state for protocol p. */
 void host_state_counts(const struct host_result *h, enum proto p, uint32_t nports,
                        uint32_t counts[PS_COUNT]);

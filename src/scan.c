@@ -122,10 +122,14 @@ static int scan_group(const struct conf *c, struct job *job, err_t *e)
     return c->scan->run(job, e);
 }
 
-int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
+int scan_open(const struct conf *c, struct scan_handles *h, probedb_warn_fn warn, void *ctx,
+              err_t *e)
 {
     memset(h, 0, sizeof *h);
     h->raw.sock = -1;
+    if ((c->version || c->banners) && !c->ping_only &&
+        vscan_open(&h->vs, c, warn, ctx, e) < 0)
+        return -1;
     if (!c->scan->raw || c->ping_only)
         return 0;
     h->have_raw = true;
@@ -136,6 +140,8 @@ void scan_close(struct scan_handles *h)
 {
     if (h->have_raw)
         raw_io_close(&h->raw);
+    vscan_close(h->vs);
+    h->vs = NULL;
 }
 
 int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *outs, const volatile sig_atomic_t *stop,
@@ -167,6 +173,8 @@ int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *o
             .tick = progress_tick, .tick_ctx = &prog,
         };
         rc = scan_group(c, &job, e);
+        if (rc == 0 && hd->vs && !*stop)
+            rc = vscan_run(hd->vs, &g, stop, e);
         /* Probed in random order, reported in the order the user gave. */
         qsort(g.hosts, g.n, sizeof *g.hosts, by_target_index);
         for (uint32_t i = 0; rc == 0 && i < g.n; i++) {

@@ -2,6 +2,7 @@
  *
  *   targets -> host groups (keyed permutation of host indices, excludes skipped)
  *           -> discovery (unless -Pn) -> engine of the scan type -> results
+ *           -> service detection of open ports (-sV, --banners)
  *           -> reverse DNS -> each output, one host at a time
  *
  * A scan type is a `struct scan_type`: a name, its protocol, whether it
@@ -30,6 +31,7 @@
 #include "conf.h"
 #include "perm.h"
 #include "probe/rawio.h"
+#include "service/vscan.h"
 #include "results.h"
 
 struct scan_stats {
@@ -75,10 +77,13 @@ const struct scan_type *scan_type_by_letter(char letter);
 struct scan_handles {
     struct raw_io raw;
     bool have_raw;
+    struct vscan *vs;    /* -sV / --banners, else NULL */
 };
 
-/* Opens the handles the scan type needs.  Returns 0, or -1 with e set. */
-int scan_open(const struct conf *c, struct scan_handles *h, err_t *e);
+/* Opens the handles the scan needs (and loads the probe database for -sV;
+ * its malformed lines go to warn).  Returns 0, or -1 with e set. */
+int scan_open(const struct conf *c, struct scan_handles *h, probedb_warn_fn warn, void *ctx,
+              err_t *e);
 void scan_close(struct scan_handles *h);
 
 struct output_set;

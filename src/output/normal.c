@@ -81,54 +81,112 @@ static void not_shown(FILE *f, const struct run_info *ri, const struct host_resu
     fprintf(f, "\n");
 }
 
+enum { COL_PORT, COL_STATE, COL_SERVICE, COL_REASON, COL_VERSION, NCOL };
+#define CELL 200
+
 /* One table row's cells; widths are measured over all rows first. */
-static void row_cells(const struct run_info *ri, enum proto p, uint32_t i,
-                      const struct port_result *r, char cells[4][48])
+static void row_cells(const struct run_info *ri, const struct host_result *h,
+                      const struct shown_port *sp, char cells[NCOL][CELL])
 {
-    uint16_t port = ri->conf->ports.v[p][i];
-    const char *svc = port_service(ri, p, port);
-    snprintf(cells[0], 48, "%u/%s", port, proto_name(p));
-    snprintf(cells[1], 48, "%s", state_name((enum port_state)r->state));
-    snprintf(cells[2], 48, "%s", svc ? svc : "unknown");
+    const struct port_result *r = sp->r;
+    const struct service_info *si = shown_service(h, sp->p, sp->i);
+    snprintf(cells[COL_PORT], CELL, "%u/%s", sp->port, proto_name(sp->p));
+    snprintf(cells[COL_STATE], CELL, "%s", state_name((enum port_state)r->state));
+    service_column(ri, si, sp->p, sp->port, "/", cells[COL_SERVICE], CELL);
     if (r->ttl)
-        snprintf(cells[3], 48, "%s ttl %u", reason_name((enum reason)r->reason), r->ttl);
+        snprintf(cells[COL_REASON], CELL, "%s ttl %u", reason_name((enum reason)r->reason), r->ttl);
     else
-        snprintf(cells[3], 48, "%s", reason_name((enum reason)r->reason));
+        snprintf(cells[COL_REASON], CELL, "%s", reason_name((enum reason)r->reason));
+    version_column(si, cells[COL_VERSION], CELL);
 }
 
-/* Columns are padded to their widest cell and joined by one space; the last
- * one is not padded. */
-static void put_cell(FILE *f, const char *s, size_t width, bool last)
+/* nmap's script-output style lines under a port: its banner, its certificate. */
+static void port_notes(FILE *f, const struct run_info *ri, const struct host_result *h,
+                       const struct shown_port *sp)
 {
-    if (last)
-        fprintf(f, "%s\n", s);
-    else
-        fprintf(f, "%-*s ", (int)width, s);
+    const struct service_info *si = shown_service(h, sp->p, sp->i);
+    bool banner = si && si->banner && ri->conf->banners;
+    bool cert = si && si->cert && ri->conf->verbose;
+    if (banner)
+        fprintf(f, "%sbanner: %s\n", cert ? "| " : "|_", si->banner);
+    if (cert)
+        fprintf(f, "|_ssl-cert: %s\n", si->cert);
+}
+
+/* "Service Info: Host: x; OS: Linux; Device: router; CPE: cpe:/o:..." from
+ * what the matches said, each value once. */
+static void service_info_line(FILE *f, const struct host_result *h)
+{
+    static const char *const label[] = {[SVC_HOST] = "Host", [SVC_OS] = "OS", [SVC_DEVICE] = "Device"};
+    static const int fields[] = {SVC_HOST, SVC_OS, SVC_DEVICE};
+    bool any = false;
+    for (size_t k = 0; k < ARRAY_LEN(fields); k++)
+        for (uint32_t i = 0; i < h->nsvc; i++) {
+            const char *val = h->svc[i].field[fields[k]];
+            bool seen = false;
+            for (uint32_t j = 0; val && j < i; j++)
+                seen |= h->svc[j].field[fields[k]] && !strcmp(h->svc[j].field[fields[k]], val);
+            if (!val || seen)
+                continue;
+            fprintf(f, "%s%s: %s", any ? "; " : "Service Info: ", label[fields[k]], val);
+            any = true;
+        }
+    for (uint32_t i = 0; i < h->nsvc; i++)
+        for (int c = 0; c < h->svc[i].ncpe; c++)
+            if (h->svc[i].cpe[c] && !strncmp(h->svc[i].cpe[c], "cpe:/o", 6)) {
+                fprintf(f, "%sCPE: %s", any ? "; " : "Service Info: ", h->svc[i].cpe[c]);
+                any = true;
+                i = h->nsvc - 1; /* one OS CPE is enough */
+                break;
+            }
+    if (any)
+        fprintf(f, "\n");
+}
+
+/* Columns are padded to their widest cell and joined by one space; a row
+ * ends without trailing blanks (an empty VERSION leaves none). */
+static void put_cell(FILE *f, char *line, size_t cap, const char *s, size_t width, bool last)
+{
+    size_t n = strlen(line);
+    snprintf(line + n, cap - n, "%-*s ", last ? 0 : (int)width, s);
+    if (!last)
+        return;
+    n = strlen(line);
+    while (n && line[n - 1] == ' ')
+        line[--n] = 0;
+    fprintf(f, "%s\n", line);
+    line[0] = 0;
 }
 
 static void port_table(FILE *f, const struct run_info *ri, const struct host_result *h,
                        const struct host_view *v)
 {
-    int ncol = ri->conf->reason ? 4 : 3;
-    size_t w[4] = {4, 5, 7, 6};
-    char cells[4][48];
+    static const char *const head[NCOL] = {"PORT", "STATE", "SERVICE", "REASON", "VERSION"};
+    bool show[NCOL] = {true, true, true, ri->conf->reason, ri->conf->version};
+    int last = ri->conf->version ? COL_VERSION : ri->conf->reason ? COL_REASON : COL_SERVICE;
+    size_t w[NCOL] = {4, 5, 7, 6, 7};
+    char cells[NCOL][CELL], line[NCOL * CELL + NCOL] = "";
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            static const char *const head[4] = {"PORT", "STATE", "SERVICE", "REASON"};
-            for (int c = 0; c < ncol; c++)
-                put_cell(f, head[c], w[c], c + 1 == ncol);
-        }
+        if (pass == 1)
+            for (int c = 0; c < NCOL; c++)
+                if (show[c])
+                    put_cell(f, line, sizeof line, head[c], w[c], c == last);
         struct shown_port sp = {0};
         while (next_shown_port(ri, h, v, &sp)) {
-            row_cells(ri, sp.p, sp.i, sp.r, cells);
-            for (int c = 0; c < ncol; c++) {
+            row_cells(ri, h, &sp, cells);
+            for (int c = 0; c < NCOL; c++) {
+                if (!show[c])
+                    continue;
                 if (pass == 0)
                     w[c] = MAX(w[c], strlen(cells[c]));
                 else
-                    put_cell(f, cells[c], w[c], c + 1 == ncol);
+                    put_cell(f, line, sizeof line, cells[c], w[c], c == last);
             }
+            if (pass == 1)
+                port_notes(f, ri, h, &sp);
         }
     }
+    service_info_line(f, h);
 }
 
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)

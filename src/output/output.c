@@ -103,6 +103,32 @@ const char *port_service(const struct run_info *ri, enum proto p, uint16_t port)
     return off ? ri->conf->svc->pool + off : NULL;
 }
 
+const struct service_info *shown_service(const struct host_result *h, enum proto p, uint32_t i)
+{
+    return p == PROTO_TCP ? host_service(h, i) : NULL;
+}
+
+void service_column(const struct run_info *ri, const struct service_info *si, enum proto p,
+                    uint16_t port, const char *sep, char *out, size_t n)
+{
+    const char *table = port_service(ri, p, port);
+    bool found = si && si->name[0];
+    const char *name = found ? si->name : table ? table : "unknown";
+    /* nmap marks a table guess with "?" once it has tried and failed. */
+    const char *guess = ri->conf->version && !found && si ? "?" : "";
+    snprintf(out, n, "%s%s%s%s", si && si->ssl ? "ssl" : "", si && si->ssl ? sep : "", name, guess);
+}
+
+void version_column(const struct service_info *si, char *out, size_t n)
+{
+    out[0] = 0;
+    if (!si)
+        return;
+    const char *p = si->field[SVC_PRODUCT], *v = si->field[SVC_VERSION], *x = si->field[SVC_INFO];
+    snprintf(out, n, "%s%s%s%s%s%s", p ? p : "", p && v ? " " : "", v ? v : "",
+             (p || v) && x ? " (" : x ? "(" : "", x ? x : "", x ? ")" : "");
+}
+
 bool state_ignored(const struct run_info *ri, enum port_state s, uint32_t count)
 {
     if (s == PS_OPEN || s == PS_UNKNOWN || count == 0)

@@ -66,6 +66,14 @@ void outputs_close(struct output_set *s);
 /* Helpers the formats share. */
 /* The name nmap shows for a port: services' name for it. */
 const char *port_service(const struct run_info *ri, enum proto p, uint16_t port);
+/* What -sV/--banners learned about a shown port, or NULL. */
+const struct service_info *shown_service(const struct host_result *h, enum proto p, uint32_t i);
+/* The SERVICE column as nmap spells it: "ssl" + sep + "http" inside TLS,
+ * "tcpwrapped", the table's name with "?" when -sV found nothing. */
+void service_column(const struct run_info *ri, const struct service_info *si, enum proto p,
+                    uint16_t port, const char *sep, char *out, size_t n);
+/* The VERSION column: "product version (extrainfo)"; "" when unknown. */
+void version_column(const struct service_info *si, char *out, size_t n);
 /* True if a state is folded into "Not shown" for this host (nmap's rule:
  * states other than open with more than 25 ports, more with -v; with --open
  * every state that cannot be open). */

@@ -1,0 +1,618 @@
+#include "service/vscan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "service/match.h"
+
+#define RESP_MAX 16384
+#define BANNER_MAX 160
+#define NULL_GRACE_MS 1000  /* banner wait once a later probe hard-matched */
+#define BANNER_WAIT_MS 3000 /* --banners without -sV: how long to listen */
+
+enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
+
+struct pjob {               /* one open port */
+    uint32_t h, pi;
+    struct service_info *si;
+    bool ssl, done;
+    uint8_t stage;          /* 0: probes listing the port, 1: the others */
+    int cursor;             /* next probe index to consider in this stage */
+    int soft;               /* match line of the softmatch, -1 */
+    int null_conn, spec_conn; /* connection slots of the NULL probe and of
+                               * the probe sent beside it, -1 when none */
+    int spec_probe;
+    enum outcome spec_out;  /* its result once it finished early */
+    int spec_match;
+    bool spec_finished;
+};
+
+struct conn {
+    int fd;
+    SSL *ssl;
+    uint32_t job;
+    int probe;
+    uint8_t phase;          /* 0 connecting, 1 TLS handshake, 2 sending, 3 reading */
+    uint64_t start, deadline;
+    size_t sent, len;
+    uint8_t buf[RESP_MAX];
+};
+
+struct vscan {
+    const struct conf *conf;
+    struct probedb db;
+    bool have_db;
+    struct matcher m;
+    SSL_CTX *tls;
+    int ep;
+    struct conn *conns;
+    int *free_slots;
+    uint32_t nconns, nfree;
+    struct pjob *jobs;
+    uint32_t njobs, jobs_left;
+    struct group *g;
+};
+
+static uint64_t ms_now(void)
+{
+    return now_ns() / NS_PER_MS;
+}
+
+int vscan_open(struct vscan **vp, const struct conf *c, probedb_warn_fn warn, void *ctx, err_t *e)
+{
+    struct vscan *v = xcalloc(1, sizeof *v, e);
+    if (!v)
+        return -1;
+    *vp = v;
+    v->conf = c;
+    v->ep = -1;
+    if (c->version) {
+        if (probedb_load(&v->db, c->versiondb, warn, ctx, e) < 0)
+            return -1;
+        v->have_db = true;
+        if (matcher_init(&v->m, &v->db, e) < 0)
+            return -1;
+    }
+    v->tls = SSL_CTX_new(TLS_client_method());
+    if (!v->tls)
+        return err_set(e, "OpenSSL: cannot create a TLS context");
+    /* Identify, never trust: any certificate, any protocol the peer offers. */
+    SSL_CTX_set_verify(v->tls, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_min_proto_version(v->tls, 0);
+    SSL_CTX_set_security_level(v->tls, 0);
+    return 0;
+}
+
+void vscan_close(struct vscan *v)
+{
+    if (!v)
+        return;
+    if (v->have_db) {
+        matcher_free(&v->m);
+        probedb_free(&v->db);
+    }
+    if (v->tls)
+        SSL_CTX_free(v->tls);
+    free(v);
+}
+
+/* nmap's probe order (ServiceNFO::nextProbe); -1 when the walk is over. */
+static int next_probe(const struct vscan *v, struct pjob *j, uint16_t port)
+{
+    const struct probedb *db = &v->db;
+    int intensity = v->conf->version_intensity;
+    const char *soft = j->soft >= 0 ? db->matches[j->soft].service : NULL;
+    for (; j->stage < 2; j->stage++, j->cursor = 0) {
+        for (; j->cursor < (int)db->nprobes; j->cursor++) {
+            const struct svc_probe *p = &db->probes[j->cursor];
+            if (p->udp || j->cursor == db->null_probe)
+                continue;
+            bool listed = ranges_has(j->ssl ? &p->sslports : &p->ports, port);
+            bool possible = !soft || intensity >= 9 || probe_can_find(db, p, soft);
+            bool ok = j->stage == 0 ? listed && possible
+                                    : !listed && (soft ? possible : p->rarity <= intensity);
+            if (ok)
+                return j->cursor++;
+        }
+    }
+    return -1;
+}
+
+static uint16_t job_port(const struct vscan *v, const struct pjob *j)
+{
+    return v->conf->ports.v[PROTO_TCP][j->pi];
+}
+
+static void close_conn(struct vscan *v, int s)
+{
+    struct conn *c = &v->conns[s];
+    if (c->fd < 0)
+        return;
+    if (c->ssl)
+        SSL_free(c->ssl);
+    close(c->fd);
+    c->fd = -1;
+    c->ssl = NULL;
+    v->free_slots[v->nfree++] = (uint32_t)s;
+}
+
+static void finish_job(struct vscan *v, struct pjob *j)
+{
+    if (j->done)
+        return;
+    j->done = true;
+    v->jobs_left--;
+    if (j->null_conn >= 0)
+        close_conn(v, j->null_conn);
+    if (j->spec_conn >= 0)
+        close_conn(v, j->spec_conn);
+    j->null_conn = j->spec_conn = -1;
+}
+
+static uint32_t wait_ms(const struct vscan *v, int probe)
+{
+    if (!v->have_db || probe < 0)
+        return BANNER_WAIT_MS;
+    return v->db.probes[probe].totalwait_ms;
+}
+
+/* Opens a connection for probe (-1 = listen only) of job ji; the slot, or -1. */
+static int open_conn(struct vscan *v, uint32_t ji, int probe)
+{
+    struct pjob *j = &v->jobs[ji];
+    if (v->nfree == 0)
+        return -1;
+    const struct host_result *hr = &v->g->hosts[j->h];
+    struct sockaddr_storage ss;
+    socklen_t len;
+    addr_to_sockaddr(&hr->addr, job_port(v, j), &ss, &len);
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    int s = (int)v->free_slots[--v->nfree];
+    struct conn *c = &v->conns[s];
+    c->fd = fd;
+    c->ssl = NULL;
+    c->job = ji;
+    c->probe = probe;
+    c->phase = 0;
+    c->sent = c->len = 0;
+    c->start = ms_now();
+    c->deadline = c->start + wait_ms(v, probe);
+    struct epoll_event ev = {.events = EPOLLOUT | EPOLLIN, .data.u32 = (uint32_t)s};
+    epoll_ctl(v->ep, EPOLL_CTL_ADD, fd, &ev);
+    return s;
+}
+
+static bool is_null_probe(const struct vscan *v, int probe)
+{
+    return probe < 0 || !v->have_db || probe == v->db.null_probe;
+}
+
+static void clear_fields(struct service_info *si)
+{
+    for (int i = 0; i < SVC_FIELDS; i++) {
+        free(si->field[i]);
+        si->field[i] = NULL;
+    }
+    for (int i = 0; i < si->ncpe; i++)
+        free(si->cpe[i]);
+    si->ncpe = 0;
+    si->name[0] = 0;
+    si->soft = false;
+}
+
+static void launch_next(struct vscan *v, uint32_t ji);
+
+/* Starts (or restarts, inside TLS) a port's walk: the NULL probe, and the
+ * first real probe beside it. */
+static void start_walk(struct vscan *v, uint32_t ji)
+{
+    struct pjob *j = &v->jobs[ji];
+    j->stage = 0;
+    j->cursor = 0;
+    j->soft = -1;
+    j->spec_conn = -1;
+    j->spec_finished = false;
+    j->null_conn = open_conn(v, ji, v->have_db ? v->db.null_probe : -1);
+    if (j->null_conn < 0) {
+        finish_job(v, j);
+        return;
+    }
+    if (!v->have_db)
+        return;
+    j->spec_probe = next_probe(v, j, job_port(v, j));
+    if (j->spec_probe >= 0)
+        j->spec_conn = open_conn(v, ji, j->spec_probe);
+}
+
+/* A hard match on conn s (which this closes): the answer, unless it says
+ * "ssl" and we are not inside TLS yet; then the walk restarts inside. */
+static void take_hard(struct vscan *v, uint32_t ji, int mi, int s)
+{
+    struct pjob *j = &v->jobs[ji];
+    bool tunnel = !j->ssl && !strcmp(v->db.matches[mi].service, "ssl");
+    clear_fields(j->si);
+    if (!tunnel)
+        match_fill(&v->m, mi, v->conns[s].buf, v->conns[s].len, j->si);
+    close_conn(v, s);
+    if (!tunnel) {
+        finish_job(v, j);
+        return;
+    }
+    if (j->null_conn >= 0)
+        close_conn(v, j->null_conn);
+    if (j->spec_conn >= 0)
+        close_conn(v, j->spec_conn);
+    j->ssl = j->si->ssl = true;
+    start_walk(v, ji);
+}
+
+static void take_soft(struct vscan *v, struct pjob *j, int mi, const struct conn *c)
+{
+    if (j->soft >= 0)
+        return; /* the first softmatch stands, as in nmap */
+    j->soft = mi;
+    clear_fields(j->si);
+    match_fill(&v->m, mi, c->buf, c->len, j->si);
+}
+
+/* The probe beside the NULL probe, once the NULL probe is over. */
+static void settle_spec(struct vscan *v, uint32_t ji)
+{
+    struct pjob *j = &v->jobs[ji];
+    int s = j->spec_conn;
+    if (s < 0)
+        return;
+    const char *soft = j->soft >= 0 ? v->db.matches[j->soft].service : NULL;
+    bool valid = !soft || v->conf->version_intensity >= 9 ||
+                 probe_can_find(&v->db, &v->db.probes[j->spec_probe], soft);
+    if (valid && !j->spec_finished)
+        return; /* still running: it is now the port's current probe */
+    j->spec_conn = -1;
+    if (valid && j->spec_out == OUT_HARD) {
+        take_hard(v, ji, j->spec_match, s);
+        return;
+    }
+    if (valid && j->spec_out == OUT_SOFT)
+        take_soft(v, j, j->spec_match, &v->conns[s]);
+    close_conn(v, s);
+    launch_next(v, ji);
+}
+
+static void launch_next(struct vscan *v, uint32_t ji)
+{
+    struct pjob *j = &v->jobs[ji];
+    if (j->done)
+        return;
+    int p = next_probe(v, j, job_port(v, j));
+    int s = p >= 0 ? open_conn(v, ji, p) : -1;
+    if (s < 0)
+        finish_job(v, j); /* the walk is over: a softmatch or nothing */
+    else
+        j->spec_conn = s; /* the one probe in flight */
+}
+
+/* The result of what conn s read, by the probe's lines. */
+static enum outcome judge(struct vscan *v, const struct conn *c, int *mi)
+{
+    *mi = -1;
+    if (!v->have_db || c->len == 0)
+        return OUT_NONE;
+    int probe = c->probe < 0 ? v->db.null_probe : c->probe;
+    *mi = match_response(&v->m, &v->db.probes[probe], c->buf, c->len);
+    return *mi < 0 ? OUT_NONE : v->db.matches[*mi].soft ? OUT_SOFT : OUT_HARD;
+}
+
+/* Conn s is over (reply complete, closed, timed out or failed). */
+static void conclude(struct vscan *v, int s, bool eof)
+{
+    struct conn *c = &v->conns[s];
+    uint32_t ji = c->job;
+    struct pjob *j = &v->jobs[ji];
+    int mi;
+    enum outcome out = judge(v, c, &mi);
+    bool is_null = s == j->null_conn;
+    if (is_null && c->len && !j->si->banner)
+        j->si->banner = escape_bytes(c->buf, c->len, BANNER_MAX);
+    if (is_null && eof && c->len == 0 && v->have_db &&
+        ms_now() - c->start < v->db.probes[v->db.null_probe].tcpwrapped_ms)
+        out = OUT_WRAPPED;
+    if (!is_null && j->null_conn >= 0) {
+        /* Beside a NULL probe still listening: park the result; a hard match
+         * cuts the banner wait to the grace. */
+        epoll_ctl(v->ep, EPOLL_CTL_DEL, c->fd, NULL);
+        c->phase = 4;
+        j->spec_finished = true;
+        j->spec_out = out;
+        j->spec_match = mi;
+        struct conn *nc = &v->conns[j->null_conn];
+        if (out == OUT_HARD && nc->deadline > nc->start + NULL_GRACE_MS)
+            nc->deadline = nc->start + NULL_GRACE_MS;
+        return;
+    }
+    if (is_null)
+        j->null_conn = -1;
+    else
+        j->spec_conn = -1;
+    if (!v->have_db || out == OUT_WRAPPED) {
+        if (out == OUT_WRAPPED)
+            snprintf(j->si->name, sizeof j->si->name, "tcpwrapped");
+        close_conn(v, s);
+        finish_job(v, j);
+        return;
+    }
+    if (out == OUT_HARD) {
+        take_hard(v, ji, mi, s);
+        return;
+    }
+    if (out == OUT_SOFT)
+        take_soft(v, j, mi, c);
+    close_conn(v, s);
+    if (is_null)
+        settle_spec(v, ji);
+    else
+        launch_next(v, ji);
+}
+
+/* The certificate's subject and validity, as verbose and XML output show. */
+static char *cert_text(SSL *ssl)
+{
+    X509 *x = SSL_get1_peer_certificate(ssl);
+    if (!x)
+        return NULL;
+    char subj[256], *out = NULL;
+    X509_NAME_oneline(X509_get_subject_name(x), subj, sizeof subj);
+    BIO *b = BIO_new(BIO_s_mem());
+    if (b) {
+        BIO_printf(b, "Subject: %s; Not valid before: ", subj);
+        ASN1_TIME_print(b, X509_get0_notBefore(x));
+        BIO_printf(b, "; Not valid after: ");
+        ASN1_TIME_print(b, X509_get0_notAfter(x));
+        char *p;
+        long n = BIO_get_mem_data(b, &p);
+        out = strndup(p, (size_t)n);
+        BIO_free(b);
+    }
+    X509_free(x);
+    return out;
+}
+
+static void want(struct vscan *v, int s, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)s};
+    epoll_ctl(v->ep, EPOLL_CTL_MOD, v->conns[s].fd, &ev);
+}
+
+/* Drives the TLS handshake; false when it failed. */
+static bool handshake(struct vscan *v, int s)
+{
+    struct conn *c = &v->conns[s];
+    int r = SSL_connect(c->ssl);
+    if (r == 1) {
+        struct pjob *j = &v->jobs[c->job];
+        if (!j->si->cert)
+            j->si->cert = cert_text(c->ssl);
+        c->phase = 2;
+        return true;
+    }
+    int err = SSL_get_error(c->ssl, r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        want(v, s, err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+        return true;
+    }
+    ERR_clear_error();
+    return false;
+}
+
+static bool connected(struct vscan *v, int s)
+{
+    struct conn *c = &v->conns[s];
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err)
+        return false;
+    if (!v->jobs[c->job].ssl) {
+        c->phase = 2;
+        return true;
+    }
+    c->ssl = SSL_new(v->tls);
+    if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
+        return false;
+    c->phase = 1;
+    return handshake(v, s);
+}
+
+static bool send_probe(struct vscan *v, int s)
+{
+    struct conn *c = &v->conns[s];
+    const uint8_t *pl = NULL;
+    size_t len = 0;
+    if (!is_null_probe(v, c->probe)) {
+        pl = v->db.probes[c->probe].payload;
+        len = v->db.probes[c->probe].len;
+    }
+    while (c->sent < len) {
+        ssize_t n = c->ssl ? SSL_write(c->ssl, pl + c->sent, (int)(len - c->sent))
+                           : send(c->fd, pl + c->sent, len - c->sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+            bool again = c->ssl ? SSL_get_error(c->ssl, (int)n) == SSL_ERROR_WANT_WRITE
+                                : errno == EAGAIN;
+            if (again)
+                return true;
+            return false;
+        }
+        c->sent += (size_t)n;
+    }
+    c->phase = 3;
+    want(v, s, EPOLLIN);
+    return true;
+}
+
+/* Reads what is there.  Returns 1 to keep reading, 0 on end of stream, -1 on error. */
+static int read_some(struct conn *c)
+{
+    while (c->len < RESP_MAX) {
+        ssize_t n = c->ssl ? SSL_read(c->ssl, c->buf + c->len, (int)(RESP_MAX - c->len))
+                           : recv(c->fd, c->buf + c->len, RESP_MAX - c->len, 0);
+        if (n > 0) {
+            c->len += (size_t)n;
+            continue;
+        }
+        if (n == 0)
+            return 0;
+        if (c->ssl) {
+            int err = SSL_get_error(c->ssl, (int)n);
+            ERR_clear_error();
+            return err == SSL_ERROR_WANT_READ ? 1 : err == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+        }
+        return errno == EAGAIN ? 1 : -1;
+    }
+    return 0; /* full: what a probe may read is bounded */
+}
+
+static void on_readable(struct vscan *v, int s)
+{
+    struct conn *c = &v->conns[s];
+    size_t before = c->len;
+    int r = read_some(c);
+    if (r <= 0) {
+        conclude(v, s, true);
+        return;
+    }
+    if (c->len == before)
+        return;
+    int mi;
+    /* A hard match ends the probe at once; anything else waits for more. */
+    if (!v->have_db || judge(v, c, &mi) == OUT_HARD)
+        conclude(v, s, false);
+}
+
+static void on_event(struct vscan *v, int s, uint32_t events)
+{
+    struct conn *c = &v->conns[s];
+    if (c->fd < 0 || c->phase == 4)
+        return;
+    bool ok = true;
+    if (c->phase == 0)
+        ok = connected(v, s);
+    else if (c->phase == 1)
+        ok = handshake(v, s);
+    if (ok && c->phase == 2)
+        ok = send_probe(v, s);
+    if (!ok) {
+        conclude(v, s, false);
+        return;
+    }
+    if (c->phase == 3 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+        on_readable(v, s);
+}
+
+static void expire(struct vscan *v)
+{
+    uint64_t now = ms_now();
+    for (uint32_t s = 0; s < v->nconns; s++) {
+        struct conn *c = &v->conns[s];
+        if (c->fd >= 0 && c->phase != 4 && now >= c->deadline)
+            conclude(v, (int)s, false);
+    }
+}
+
+/* One job per open TCP port of every live host, skipping Exclude'd ports. */
+static int make_jobs(struct vscan *v, struct group *g, err_t *e)
+{
+    const struct portlist *pl = &v->conf->ports;
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < g->n; h++) {
+        struct host_result *hr = &g->hosts[h];
+        uint32_t k = 0;
+        for (uint32_t p = 0; p < pl->n[PROTO_TCP]; p++)
+            k += hr->ports[PROTO_TCP][p].state == PS_OPEN;
+        if (!k || hr->timed_out)
+            continue;
+        hr->svc = xcalloc(k, sizeof *hr->svc, e);
+        if (!hr->svc)
+            return -1;
+        for (uint32_t p = 0; p < pl->n[PROTO_TCP]; p++)
+            if (hr->ports[PROTO_TCP][p].state == PS_OPEN)
+                hr->svc[hr->nsvc++].port_index = p;
+        n += k;
+    }
+    v->jobs = xcalloc(n ? n : 1, sizeof *v->jobs, e);
+    if (!v->jobs)
+        return -1;
+    for (uint32_t h = 0; h < g->n; h++)
+        for (uint32_t i = 0; i < g->hosts[h].nsvc; i++) {
+            struct service_info *si = &g->hosts[h].svc[i];
+            uint16_t port = pl->v[PROTO_TCP][si->port_index];
+            if (v->have_db && ranges_has(&v->db.exclude_tcp, port))
+                continue;
+            v->jobs[v->njobs++] = (struct pjob){.h = h, .pi = si->port_index, .si = si,
+                                                .soft = -1, .null_conn = -1, .spec_conn = -1};
+        }
+    v->jobs_left = v->njobs;
+    return 0;
+}
+
+static int setup_conns(struct vscan *v, err_t *e)
+{
+    /* Two connections per port at most; 512 in all keeps well within the
+     * descriptor limit and is gentle enough on a single host. */
+    v->nconns = 512;
+    v->conns = xcalloc(v->nconns, sizeof *v->conns, e);
+    v->free_slots = xcalloc(v->nconns, sizeof *v->free_slots, e);
+    if (!v->conns || !v->free_slots)
+        return -1;
+    for (uint32_t s = 0; s < v->nconns; s++) {
+        v->conns[s].fd = -1;
+        v->free_slots[v->nfree++] = v->nconns - 1 - s;
+    }
+    v->ep = epoll_create1(EPOLL_CLOEXEC);
+    return v->ep < 0 ? err_set(e, "epoll: %s", strerror(errno)) : 0;
+}
+
+static void teardown(struct vscan *v)
+{
+    for (uint32_t s = 0; v->conns && s < v->nconns; s++)
+        close_conn(v, (int)s);
+    if (v->ep >= 0)
+        close(v->ep);
+    free(v->conns);
+    free(v->free_slots);
+    free(v->jobs);
+    v->conns = NULL;
+    v->free_slots = NULL;
+    v->jobs = NULL;
+    v->ep = -1;
+    v->njobs = v->nconns = v->nfree = 0;
+}
+
+int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *stop, err_t *e)
+{
+    v->g = g;
+    int rc = make_jobs(v, g, e) < 0 || setup_conns(v, e) < 0 ? -1 : 0;
+    uint32_t next = 0;
+    while (rc == 0 && v->jobs_left && !*stop) {
+        while (next < v->njobs && v->nfree >= 2)
+            start_walk(v, next++);
+        struct epoll_event evs[256];
+        int n = epoll_wait(v->ep, evs, 256, 20);
+        for (int i = 0; i < n; i++)
+            on_event(v, (int)evs[i].data.u32, evs[i].events);
+        expire(v);
+    }
+    teardown(v);
+    return rc;
+}

@@ -1,0 +1,37 @@
+/* vscan: service and version detection (-sV) and banner grabbing (--banners)
+ * over the open TCP ports of a host group, after its port scan.
+ *
+ * One epoll loop drives every open port of every host at once; each port
+ * walks nmap's probe order on its own connections:
+ *   NULL probe (wait for a banner), then the probes whose `ports` (or
+ *   `sslports`, inside TLS) list the port, in file order, then the others
+ *   whose rarity is within --version-intensity; after a softmatch only
+ *   probes that can name that service.  The first hard match ends the port;
+ *   a match naming "ssl" restarts the walk inside TLS (OpenSSL).
+ * Where nmap waits out the NULL probe's 6 s before sending anything, scout
+ * sends the first real probe at once on a second connection; if that one
+ * hard-matches, the banner wait is cut to a short grace (a banner that
+ * comes later would have been part of the second reply anyway, as the
+ * fallback to the NULL probe's lines shows).  A peer that closes at once
+ * on the NULL probe is "tcpwrapped".  Responses are bounded in size
+ * (16 KiB) and time (the probe's totalwaitms).
+ *
+ * Writes host_result.svc; never prints, never exits. */
+#ifndef SCOUT_SERVICE_VSCAN_H
+#define SCOUT_SERVICE_VSCAN_H
+
+#include <signal.h>
+
+#include "conf.h"
+#include "results.h"
+#include "service/probedb.h"
+
+struct vscan;
+
+/* Loads the probe database (when -sV) and the TLS context.  Malformed
+ * database lines go to warn with their line numbers, and are skipped. */
+int vscan_open(struct vscan **v, const struct conf *c, probedb_warn_fn warn, void *ctx, err_t *e);
+int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *stop, err_t *e);
+void vscan_close(struct vscan *v);
+
+#endif
