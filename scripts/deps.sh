@@ -5,6 +5,8 @@ set -eu
 pkgs=(
     build-essential   # cc, make: the build
     libpcap-dev       # capture and BPF for the raw scans' receiver
+    libpcre2-dev      # -sV: the regexes of nmap-service-probes
+    libssl-dev openssl # -sV: probing inside TLS; the lab's self-signed certificate
     clang             # libFuzzer targets (make fuzz)
     python3           # lab listeners and result checkers
     iproute2 iptables # the namespace lab: netns, veth, bridge, DROP/REJECT rules
@@ -14,7 +16,8 @@ pkgs=(
     masscan           # the other benchmark peer (bench/syn.sh)
     libxml2-utils     # xmllint: validates our XML against nmap.dtd
     openssh-server nginx-light  # real services on the lab hosts
-    time              # /usr/bin/time: wall time and peak RSS in bench/
+    vsftpd redis-server         # more real services for -sV
+    time bc           # /usr/bin/time and bc: wall time and peak RSS in bench/
 )
 missing=()
 for p in "${pkgs[@]}"; do

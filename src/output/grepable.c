@@ -38,9 +38,18 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     fprintf(f, "Host: %s (%s)\tPorts: ", ip, name ? name : "");
     struct shown_port sp = {0};
     for (bool first = true; next_shown_port(ri, h, &v, &sp); first = false) {
-        const char *svc = port_service(ri, sp.p, sp.port);
-        fprintf(f, "%s%u/%s/%s//%s///", first ? "" : ", ", sp.port,
-                state_name((enum port_state)sp.r->state), proto_name(sp.p), svc ? svc : "");
+        const struct service_info *si = shown_service(h, sp.p, sp.i);
+        char svc[64], ver[200];
+        service_column(ri, si, sp.p, sp.port, "|", svc, sizeof svc);
+        version_column(si, ver, sizeof ver);
+        /* '/' and ',' separate fields and ports: nmap writes them as '|'. */
+        for (char *q = ver; *q; q++)
+            if (*q == '/' || *q == ',')
+                *q = '|';
+        if (!si && !port_service(ri, sp.p, sp.port))
+            svc[0] = 0;
+        fprintf(f, "%s%u/%s/%s//%s//%s/", first ? "" : ", ", sp.port,
+                state_name((enum port_state)sp.r->state), proto_name(sp.p), svc, ver);
     }
     /* The format has room for one ignored state only. */
     if (v.nign == 1)

@@ -48,6 +48,38 @@ static void host_id(FILE *f, const struct host_result *h)
     jstr(f, host_name(h));
 }
 
+/* -sV and --banners fields of a port. */
+static void service_fields(FILE *f, const struct service_info *si)
+{
+    static const char *const names[SVC_FIELDS] = {"product", "version", "extrainfo", "hostname",
+                                                  "ostype", "devicetype"};
+    for (int i = 0; i < SVC_FIELDS; i++)
+        if (si->field[i]) {
+            fprintf(f, ",\"%s\":", names[i]);
+            jstr(f, si->field[i]);
+        }
+    if (si->ssl)
+        fprintf(f, ",\"tunnel\":\"ssl\"");
+    if (si->name[0])
+        fprintf(f, ",\"method\":\"probed\",\"soft\":%s", si->soft ? "true" : "false");
+    if (si->ncpe) {
+        fprintf(f, ",\"cpe\":[");
+        for (int i = 0; i < si->ncpe; i++) {
+            fprintf(f, i ? "," : "");
+            jstr(f, si->cpe[i]);
+        }
+        fprintf(f, "]");
+    }
+    if (si->banner) {
+        fprintf(f, ",\"banner\":");
+        jstr(f, si->banner);
+    }
+    if (si->cert) {
+        fprintf(f, ",\"cert\":");
+        jstr(f, si->cert);
+    }
+}
+
 static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
     (void)st;
@@ -64,7 +96,12 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
         fprintf(f, ",\"proto\":\"%s\",\"port\":%u,\"state\":\"%s\",\"reason\":\"%s\",\"reason_ttl\":%u,\"service\":",
                 proto_name(sp.p), sp.port, state_name((enum port_state)sp.r->state),
                 reason_name((enum reason)sp.r->reason), sp.r->ttl);
-        jstr(f, port_service(ri, sp.p, sp.port));
+        const struct service_info *si = shown_service(h, sp.p, sp.i);
+        char name[64];
+        service_column(ri, si, sp.p, sp.port, "/", name, sizeof name);
+        jstr(f, name);
+        if (si)
+            service_fields(f, si);
         fprintf(f, "}\n");
     }
     fprintf(f, "{\"event\":\"host\",");

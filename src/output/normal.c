@@ -113,32 +113,52 @@ static void port_notes(FILE *f, const struct run_info *ri, const struct host_res
         fprintf(f, "|_ssl-cert: %s\n", si->cert);
 }
 
-/* "Service Info: Host: x; OS: Linux; Device: router; CPE: cpe:/o:..." from
- * what the matches said, each value once. */
+/* True if the CPE h->svc[i].cpe[c] already appeared earlier. */
+static bool cpe_seen(const struct host_result *h, uint32_t i, int c)
+{
+    for (uint32_t a = 0; a <= i; a++)
+        for (int b = 0; b < (a == i ? c : h->svc[a].ncpe); b++)
+            if (!strcmp(h->svc[a].cpe[b], h->svc[i].cpe[c]))
+                return true;
+    return false;
+}
+
+/* "Service Info: Host: x; OSs: Unix, Linux; CPE: cpe:/o:..." from what the
+ * matches said, each value once, labels in nmap's plural when several. */
 static void service_info_line(FILE *f, const struct host_result *h)
 {
-    static const char *const label[] = {[SVC_HOST] = "Host", [SVC_OS] = "OS", [SVC_DEVICE] = "Device"};
+    static const char *const one[] = {[SVC_HOST] = "Host", [SVC_OS] = "OS", [SVC_DEVICE] = "Device"};
+    static const char *const many[] = {[SVC_HOST] = "Hosts", [SVC_OS] = "OSs", [SVC_DEVICE] = "Devices"};
     static const int fields[] = {SVC_HOST, SVC_OS, SVC_DEVICE};
     bool any = false;
-    for (size_t k = 0; k < ARRAY_LEN(fields); k++)
-        for (uint32_t i = 0; i < h->nsvc; i++) {
-            const char *val = h->svc[i].field[fields[k]];
+    for (size_t k = 0; k < ARRAY_LEN(fields); k++) {
+        int fi = fields[k];
+        const char *vals[16];
+        int n = 0;
+        for (uint32_t i = 0; i < h->nsvc && n < 16; i++) {
+            const char *val = h->svc[i].field[fi];
             bool seen = false;
-            for (uint32_t j = 0; val && j < i; j++)
-                seen |= h->svc[j].field[fields[k]] && !strcmp(h->svc[j].field[fields[k]], val);
-            if (!val || seen)
-                continue;
-            fprintf(f, "%s%s: %s", any ? "; " : "Service Info: ", label[fields[k]], val);
-            any = true;
+            for (int j = 0; val && j < n; j++)
+                seen |= !strcmp(vals[j], val);
+            if (val && !seen)
+                vals[n++] = val;
         }
+        if (!n)
+            continue;
+        fprintf(f, "%s%s: %s", any ? "; " : "Service Info: ", n > 1 ? many[fi] : one[fi], vals[0]);
+        for (int j = 1; j < n; j++)
+            fprintf(f, ", %s", vals[j]);
+        any = true;
+    }
+    bool cpe = false;
     for (uint32_t i = 0; i < h->nsvc; i++)
-        for (int c = 0; c < h->svc[i].ncpe; c++)
-            if (h->svc[i].cpe[c] && !strncmp(h->svc[i].cpe[c], "cpe:/o", 6)) {
-                fprintf(f, "%sCPE: %s", any ? "; " : "Service Info: ", h->svc[i].cpe[c]);
-                any = true;
-                i = h->nsvc - 1; /* one OS CPE is enough */
-                break;
-            }
+        for (int c = 0; c < h->svc[i].ncpe; c++) {
+            const char *v = h->svc[i].cpe[c];
+            if (strncmp(v, "cpe:/o", 6) || cpe_seen(h, i, c))
+                continue;
+            fprintf(f, "%s%s", cpe ? ", " : any ? "; CPE: " : "Service Info: CPE: ", v);
+            any = cpe = true;
+        }
     if (any)
         fprintf(f, "\n");
 }

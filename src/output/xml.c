@@ -99,6 +99,57 @@ static void extraports(FILE *f, const struct run_info *ri, const struct host_res
     }
 }
 
+static void attr(FILE *f, const char *name, const char *val)
+{
+    if (!val)
+        return;
+    fprintf(f, " %s=\"", name);
+    esc(f, val);
+    fputc('"', f);
+}
+
+static void service_table(FILE *f, const char *svc)
+{
+    fprintf(f, "<service");
+    attr(f, "name", svc);
+    fprintf(f, " method=\"table\" conf=\"3\"/>");
+}
+
+/* nmap's <service> of a probed port, with its CPEs. */
+static void service_probed(FILE *f, const struct service_info *si)
+{
+    static const char *const names[SVC_FIELDS] = {"product", "version", "extrainfo", "hostname",
+                                                  "ostype", "devicetype"};
+    fprintf(f, "<service");
+    attr(f, "name", si->name[0] ? si->name : "unknown");
+    for (int i = 0; i < SVC_FIELDS; i++)
+        attr(f, names[i], si->field[i]);
+    if (si->ssl)
+        fprintf(f, " tunnel=\"ssl\"");
+    fprintf(f, " method=\"probed\" conf=\"%d\">", si->name[0] ? 10 : 3);
+    for (int i = 0; i < si->ncpe; i++) {
+        fprintf(f, "<cpe>");
+        esc(f, si->cpe[i]);
+        fprintf(f, "</cpe>");
+    }
+    fprintf(f, "</service>");
+}
+
+/* Banner and certificate, as nmap's banner and ssl-cert scripts report them. */
+static void port_scripts(FILE *f, const struct run_info *ri, const struct service_info *si)
+{
+    if (si->banner && ri->conf->banners) {
+        fprintf(f, "<script id=\"banner\"");
+        attr(f, "output", si->banner);
+        fprintf(f, "/>");
+    }
+    if (si->cert) {
+        fprintf(f, "<script id=\"ssl-cert\"");
+        attr(f, "output", si->cert);
+        fprintf(f, "/>");
+    }
+}
+
 static void ports(FILE *f, const struct run_info *ri, const struct host_result *h)
 {
     struct host_view v;
@@ -113,11 +164,13 @@ static void ports(FILE *f, const struct run_info *ri, const struct host_result *
                 "reason_ttl=\"%u\"/>",
                 proto_name(sp.p), sp.port, state_name((enum port_state)sp.r->state),
                 reason_name((enum reason)sp.r->reason), sp.r->ttl);
-        if (svc) {
-            fprintf(f, "<service name=\"");
-            esc(f, svc);
-            fprintf(f, "\" method=\"table\" conf=\"3\"/>");
-        }
+        const struct service_info *si = shown_service(h, sp.p, sp.i);
+        if (si && (si->name[0] || si->ssl))
+            service_probed(f, si);
+        else if (svc)
+            service_table(f, svc);
+        if (si)
+            port_scripts(f, ri, si);
         fprintf(f, "</port>\n");
     }
     fprintf(f, "</ports>\n");

@@ -15,10 +15,20 @@
 
 #define RESP_MAX 16384
 #define BANNER_MAX 160
-#define NULL_GRACE_MS 1000  /* banner wait once a later probe hard-matched */
+#define NULL_GRACE_MS 1000  /* wait left to earlier probes once a later one hard-matched */
 #define BANNER_WAIT_MS 3000 /* --banners without -sV: how long to listen */
 
 enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
+
+#define WINDOW 5            /* probes of one port in flight at once */
+
+struct inflight {           /* one probe of a port, in walk order */
+    int conn;               /* connection slot, parked (phase 4) once finished */
+    int probe;
+    bool finished;
+    enum outcome out;
+    int match;
+};
 
 struct pjob {               /* one open port */
     uint32_t h, pi;
@@ -27,12 +37,8 @@ struct pjob {               /* one open port */
     uint8_t stage;          /* 0: probes listing the port, 1: the others */
     int cursor;             /* next probe index to consider in this stage */
     int soft;               /* match line of the softmatch, -1 */
-    int null_conn, spec_conn; /* connection slots of the NULL probe and of
-                               * the probe sent beside it, -1 when none */
-    int spec_probe;
-    enum outcome spec_out;  /* its result once it finished early */
-    int spec_match;
-    bool spec_finished;
+    struct inflight q[WINDOW]; /* q[0] is the oldest: results count in this order */
+    uint8_t qlen;
 };
 
 struct conn {
@@ -144,17 +150,21 @@ static void close_conn(struct vscan *v, int s)
     v->free_slots[v->nfree++] = (uint32_t)s;
 }
 
+static void drop_inflight(struct vscan *v, struct pjob *j, int k)
+{
+    close_conn(v, j->q[k].conn);
+    memmove(&j->q[k], &j->q[k + 1], (size_t)(j->qlen - k - 1) * sizeof j->q[0]);
+    j->qlen--;
+}
+
 static void finish_job(struct vscan *v, struct pjob *j)
 {
     if (j->done)
         return;
     j->done = true;
     v->jobs_left--;
-    if (j->null_conn >= 0)
-        close_conn(v, j->null_conn);
-    if (j->spec_conn >= 0)
-        close_conn(v, j->spec_conn);
-    j->null_conn = j->spec_conn = -1;
+    while (j->qlen)
+        drop_inflight(v, j, j->qlen - 1);
 }
 
 static uint32_t wait_ms(const struct vscan *v, int probe)
@@ -214,52 +224,60 @@ static void clear_fields(struct service_info *si)
     si->soft = false;
 }
 
-static void launch_next(struct vscan *v, uint32_t ji);
+static void fill(struct vscan *v, uint32_t ji);
 
-/* Starts (or restarts, inside TLS) a port's walk: the NULL probe, and the
- * first real probe beside it. */
+/* Starts (or restarts, inside TLS) a port's walk with the NULL probe first. */
 static void start_walk(struct vscan *v, uint32_t ji)
 {
     struct pjob *j = &v->jobs[ji];
     j->stage = 0;
     j->cursor = 0;
     j->soft = -1;
-    j->spec_conn = -1;
-    j->spec_finished = false;
-    j->null_conn = open_conn(v, ji, v->have_db ? v->db.null_probe : -1);
-    if (j->null_conn < 0) {
+    int s = open_conn(v, ji, v->have_db ? v->db.null_probe : -1);
+    if (s < 0) {
         finish_job(v, j);
         return;
     }
-    if (!v->have_db)
-        return;
-    j->spec_probe = next_probe(v, j, job_port(v, j));
-    if (j->spec_probe >= 0)
-        j->spec_conn = open_conn(v, ji, j->spec_probe);
+    j->q[0] = (struct inflight){.conn = s, .probe = v->conns[s].probe, .match = -1};
+    j->qlen = 1;
+    fill(v, ji);
 }
 
-/* A hard match on conn s (which this closes): the answer, unless it says
- * "ssl" and we are not inside TLS yet; then the walk restarts inside. */
-static void take_hard(struct vscan *v, uint32_t ji, int mi, int s)
+/* Keeps up to WINDOW probes of the walk in flight. */
+static void fill(struct vscan *v, uint32_t ji)
+{
+    struct pjob *j = &v->jobs[ji];
+    while (v->have_db && !j->done && j->qlen < WINDOW && v->nfree > 0) {
+        int p = next_probe(v, j, job_port(v, j));
+        if (p < 0)
+            break;
+        int s = open_conn(v, ji, p);
+        if (s >= 0)
+            j->q[j->qlen++] = (struct inflight){.conn = s, .probe = p, .match = -1};
+    }
+    if (j->qlen == 0)
+        finish_job(v, j); /* the walk is over: a softmatch or nothing */
+}
+
+/* A hard match: the answer, unless it says "ssl" and we are not inside TLS
+ * yet; then the walk restarts inside. */
+static void take_hard(struct vscan *v, uint32_t ji, int mi, const struct conn *c)
 {
     struct pjob *j = &v->jobs[ji];
     bool tunnel = !j->ssl && !strcmp(v->db.matches[mi].service, "ssl");
     clear_fields(j->si);
     if (!tunnel)
-        match_fill(&v->m, mi, v->conns[s].buf, v->conns[s].len, j->si);
-    close_conn(v, s);
-    if (!tunnel) {
-        finish_job(v, j);
-        return;
+        match_fill(&v->m, mi, c->buf, c->len, j->si);
+    finish_job(v, j);
+    if (tunnel) {
+        j->done = false;
+        v->jobs_left++;
+        j->ssl = j->si->ssl = true;
+        start_walk(v, ji);
     }
-    if (j->null_conn >= 0)
-        close_conn(v, j->null_conn);
-    if (j->spec_conn >= 0)
-        close_conn(v, j->spec_conn);
-    j->ssl = j->si->ssl = true;
-    start_walk(v, ji);
 }
 
+/* A softmatch names the service; only probes that can name it go on. */
 static void take_soft(struct vscan *v, struct pjob *j, int mi, const struct conn *c)
 {
     if (j->soft >= 0)
@@ -267,42 +285,37 @@ static void take_soft(struct vscan *v, struct pjob *j, int mi, const struct conn
     j->soft = mi;
     clear_fields(j->si);
     match_fill(&v->m, mi, c->buf, c->len, j->si);
+    if (v->conf->version_intensity >= 9)
+        return;
+    for (int k = j->qlen - 1; k >= 1; k--)
+        if (!probe_can_find(&v->db, &v->db.probes[j->q[k].probe], v->db.matches[mi].service))
+            drop_inflight(v, j, k);
 }
 
-/* The probe beside the NULL probe, once the NULL probe is over. */
-static void settle_spec(struct vscan *v, uint32_t ji)
+/* Takes finished results in walk order, as a sequential walk would have. */
+static void commit(struct vscan *v, uint32_t ji)
 {
     struct pjob *j = &v->jobs[ji];
-    int s = j->spec_conn;
-    if (s < 0)
-        return;
-    const char *soft = j->soft >= 0 ? v->db.matches[j->soft].service : NULL;
-    bool valid = !soft || v->conf->version_intensity >= 9 ||
-                 probe_can_find(&v->db, &v->db.probes[j->spec_probe], soft);
-    if (valid && !j->spec_finished)
-        return; /* still running: it is now the port's current probe */
-    j->spec_conn = -1;
-    if (valid && j->spec_out == OUT_HARD) {
-        take_hard(v, ji, j->spec_match, s);
-        return;
+    while (!j->done && j->qlen && j->q[0].finished) {
+        struct inflight e = j->q[0];
+        const struct conn *c = &v->conns[e.conn];
+        if (is_null_probe(v, e.probe) && c->len && !j->si->banner)
+            j->si->banner = escape_bytes(c->buf, c->len, BANNER_MAX);
+        if (!v->have_db || e.out == OUT_WRAPPED) {
+            if (e.out == OUT_WRAPPED)
+                snprintf(j->si->name, sizeof j->si->name, "tcpwrapped");
+            finish_job(v, j);
+            return;
+        }
+        if (e.out == OUT_HARD) {
+            take_hard(v, ji, e.match, c);
+            return;
+        }
+        if (e.out == OUT_SOFT)
+            take_soft(v, j, e.match, c);
+        drop_inflight(v, j, 0);
     }
-    if (valid && j->spec_out == OUT_SOFT)
-        take_soft(v, j, j->spec_match, &v->conns[s]);
-    close_conn(v, s);
-    launch_next(v, ji);
-}
-
-static void launch_next(struct vscan *v, uint32_t ji)
-{
-    struct pjob *j = &v->jobs[ji];
-    if (j->done)
-        return;
-    int p = next_probe(v, j, job_port(v, j));
-    int s = p >= 0 ? open_conn(v, ji, p) : -1;
-    if (s < 0)
-        finish_job(v, j); /* the walk is over: a softmatch or nothing */
-    else
-        j->spec_conn = s; /* the one probe in flight */
+    fill(v, ji);
 }
 
 /* The result of what conn s read, by the probe's lines. */
@@ -316,55 +329,36 @@ static enum outcome judge(struct vscan *v, const struct conn *c, int *mi)
     return *mi < 0 ? OUT_NONE : v->db.matches[*mi].soft ? OUT_SOFT : OUT_HARD;
 }
 
-/* Conn s is over (reply complete, closed, timed out or failed). */
+/* Conn s is over (reply complete, closed, timed out or failed): its result
+ * is parked until every probe before it in the walk is over too. */
 static void conclude(struct vscan *v, int s, bool eof)
 {
     struct conn *c = &v->conns[s];
     uint32_t ji = c->job;
     struct pjob *j = &v->jobs[ji];
-    int mi;
+    int k = 0, mi;
+    while (k < j->qlen && j->q[k].conn != s)
+        k++;
+    if (k == j->qlen) {
+        close_conn(v, s);
+        return;
+    }
     enum outcome out = judge(v, c, &mi);
-    bool is_null = s == j->null_conn;
-    if (is_null && c->len && !j->si->banner)
-        j->si->banner = escape_bytes(c->buf, c->len, BANNER_MAX);
-    if (is_null && eof && c->len == 0 && v->have_db &&
+    if (is_null_probe(v, c->probe) && eof && c->len == 0 && v->have_db &&
         ms_now() - c->start < v->db.probes[v->db.null_probe].tcpwrapped_ms)
         out = OUT_WRAPPED;
-    if (!is_null && j->null_conn >= 0) {
-        /* Beside a NULL probe still listening: park the result; a hard match
-         * cuts the banner wait to the grace. */
-        epoll_ctl(v->ep, EPOLL_CTL_DEL, c->fd, NULL);
-        c->phase = 4;
-        j->spec_finished = true;
-        j->spec_out = out;
-        j->spec_match = mi;
-        struct conn *nc = &v->conns[j->null_conn];
-        if (out == OUT_HARD && nc->deadline > nc->start + NULL_GRACE_MS)
-            nc->deadline = nc->start + NULL_GRACE_MS;
-        return;
+    epoll_ctl(v->ep, EPOLL_CTL_DEL, c->fd, NULL);
+    c->phase = 4;
+    j->q[k] = (struct inflight){.conn = s, .probe = j->q[k].probe, .finished = true,
+                                .out = out, .match = mi};
+    /* A later probe's hard match cuts the waits before it to a grace: an
+     * answer that slow would have been in its reply anyway. */
+    for (int b = 0; out == OUT_HARD && b < k; b++) {
+        struct conn *bc = &v->conns[j->q[b].conn];
+        if (!j->q[b].finished && bc->deadline > bc->start + NULL_GRACE_MS)
+            bc->deadline = MAX(bc->start + NULL_GRACE_MS, ms_now());
     }
-    if (is_null)
-        j->null_conn = -1;
-    else
-        j->spec_conn = -1;
-    if (!v->have_db || out == OUT_WRAPPED) {
-        if (out == OUT_WRAPPED)
-            snprintf(j->si->name, sizeof j->si->name, "tcpwrapped");
-        close_conn(v, s);
-        finish_job(v, j);
-        return;
-    }
-    if (out == OUT_HARD) {
-        take_hard(v, ji, mi, s);
-        return;
-    }
-    if (out == OUT_SOFT)
-        take_soft(v, j, mi, c);
-    close_conn(v, s);
-    if (is_null)
-        settle_spec(v, ji);
-    else
-        launch_next(v, ji);
+    commit(v, ji);
 }
 
 /* The certificate's subject and validity, as verbose and XML output show. */
@@ -559,8 +553,7 @@ static int make_jobs(struct vscan *v, struct group *g, err_t *e)
             uint16_t port = pl->v[PROTO_TCP][si->port_index];
             if (v->have_db && ranges_has(&v->db.exclude_tcp, port))
                 continue;
-            v->jobs[v->njobs++] = (struct pjob){.h = h, .pi = si->port_index, .si = si,
-                                                .soft = -1, .null_conn = -1, .spec_conn = -1};
+            v->jobs[v->njobs++] = (struct pjob){.h = h, .pi = si->port_index, .si = si, .soft = -1};
         }
     v->jobs_left = v->njobs;
     return 0;

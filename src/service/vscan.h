@@ -8,11 +8,13 @@
  *   whose rarity is within --version-intensity; after a softmatch only
  *   probes that can name that service.  The first hard match ends the port;
  *   a match naming "ssl" restarts the walk inside TLS (OpenSSL).
- * Where nmap waits out the NULL probe's 6 s before sending anything, scout
- * sends the first real probe at once on a second connection; if that one
- * hard-matches, the banner wait is cut to a short grace (a banner that
- * comes later would have been part of the second reply anyway, as the
- * fallback to the NULL probe's lines shows).  A peer that closes at once
+ * Where nmap sends one probe at a time and waits out each (6 s of NULL
+ * probe, 5 s for every probe a silent service ignores), scout keeps up to
+ * five probes of a port's walk in flight on their own connections and takes
+ * their results in walk order, so the answer is the one a sequential walk
+ * gives.  A later probe's hard match cuts the waits still running before it
+ * to a 1 s grace (a banner that slow would have led the later reply anyway:
+ * fallbacks end with the NULL probe's lines).  A peer that closes at once
  * on the NULL probe is "tcpwrapped".  Responses are bounded in size
  * (16 KiB) and time (the probe's totalwaitms).
  *

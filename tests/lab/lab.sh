@@ -13,6 +13,10 @@
 #                 which nmap -sT and scout must agree exactly.
 #   t3 "walled":  INPUT policy DROP, conntrack ESTABLISHED accepted, 22 and 80
 #                 open: a stateful firewall.
+#   t6 "services" (198.18.0.13): Debian's own servers for -sV: OpenSSH (22),
+#                 nginx (80, and 443 with a self-signed certificate), vsftpd
+#                 (21), redis (6379); a listener that never speaks (7000),
+#                 one that closes at once (7001), one that never stops (7002).
 #
 #   scan eth1 (198.18.1.1) -- fw [lossy: 22 ms each way, 2 % loss each way]
 #                          -- t4 (198.18.1.10): services, closed and DROP ports,
@@ -33,6 +37,7 @@ LAB_SCAN_IP=$LAB_NET.1
 LAB_T1=$LAB_NET.10
 LAB_T2=$LAB_NET.11
 LAB_T3=$LAB_NET.12
+LAB_T6=$LAB_NET.13
 LAB_DOWN=$LAB_NET.99
 LAB_T4=198.18.1.10
 LAB_DELAY_MS=${LAB_DELAY_MS:-22}
@@ -85,23 +90,47 @@ lab_listen() { # HOST PORT[:BANNER]...
 
 lab_start_sshd() { # HOST: a real OpenSSH on port 22, if installed
     [ -x /usr/sbin/sshd ] || return 1
-    mkdir -p "$LAB_DIR/ssh" /run/sshd
-    ssh-keygen -q -t ed25519 -N '' -f "$LAB_DIR/ssh/key" <<<y >/dev/null 2>&1 || return 1
-    printf 'Port 22\nHostKey %s\nPidFile %s\nUsePAM no\n' \
-        "$LAB_DIR/ssh/key" "$LAB_DIR/ssh/pid" >"$LAB_DIR/ssh/config"
-    lab_in "$1" /usr/sbin/sshd -f "$LAB_DIR/ssh/config" -D >/dev/null 2>&1 &
+    local d="$LAB_DIR/ssh-$1"
+    mkdir -p "$d" /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -f "$d/key" <<<y >/dev/null 2>&1 || return 1
+    printf 'Port 22\nHostKey %s\nPidFile %s\nUsePAM no\n' "$d/key" "$d/pid" >"$d/config"
+    lab_in "$1" /usr/sbin/sshd -f "$d/config" -D >/dev/null 2>&1 &
 }
 
-lab_start_nginx() { # HOST: a real nginx on port 80, if installed
+lab_start_nginx() { # HOST [TLS]: a real nginx on 80 (and 443 with a self-signed certificate)
     [ -x /usr/sbin/nginx ] || return 1
-    mkdir -p "$LAB_DIR/nginx"
-    cat >"$LAB_DIR/nginx/nginx.conf" <<NGX
-daemon off; pid $LAB_DIR/nginx/pid; error_log $LAB_DIR/nginx/error.log;
+    local d="$LAB_DIR/nginx-$1" tls=""
+    mkdir -p "$d"
+    if [ -n "${2:-}" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=scout-lab/O=scout" \
+            -keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1 || return 1
+        tls="server { listen 443 ssl; ssl_certificate $d/cert.pem; ssl_certificate_key $d/key.pem;
+                 location / { return 200 \"scout lab tls\\n\"; } }"
+    fi
+    cat >"$d/nginx.conf" <<NGX
+daemon off; pid $d/pid; error_log $d/error.log;
 events { worker_connections 512; }
-http { access_log off; client_body_temp_path $LAB_DIR/nginx;
-       server { listen 80; location / { return 200 "scout lab\n"; } } }
+http { access_log off; client_body_temp_path $d;
+       server { listen 80; location / { return 200 "scout lab\n"; } }
+       $tls }
 NGX
-    lab_in "$1" /usr/sbin/nginx -c "$LAB_DIR/nginx/nginx.conf" >/dev/null 2>&1 &
+    lab_in "$1" /usr/sbin/nginx -c "$d/nginx.conf" >/dev/null 2>&1 &
+}
+
+lab_start_vsftpd() { # HOST: a real vsftpd on port 21
+    [ -x /usr/sbin/vsftpd ] || return 1
+    local d="$LAB_DIR/vsftpd-$1"
+    mkdir -p "$d/empty" /var/run/vsftpd/empty
+    printf 'listen=YES\nlisten_ipv6=NO\nanonymous_enable=NO\nlocal_enable=YES\nsecure_chroot_dir=%s\nbackground=NO\n' \
+        "$d/empty" >"$d/vsftpd.conf"
+    lab_in "$1" /usr/sbin/vsftpd "$d/vsftpd.conf" >/dev/null 2>&1 &
+}
+
+lab_start_redis() { # HOST: a real redis-server on port 6379
+    [ -x /usr/bin/redis-server ] || return 1
+    mkdir -p "$LAB_DIR/redis-$1"
+    lab_in "$1" /usr/bin/redis-server --port 6379 --bind 0.0.0.0 --protected-mode no --save "" \
+        --appendonly no --dir "$LAB_DIR/redis-$1" --daemonize no >/dev/null 2>&1 &
 }
 
 # Linux limits ICMP errors to about one a second per peer (icmp_ratelimit);
@@ -156,10 +185,18 @@ lab_setup_t3() {
     lab_in t3 iptables -P INPUT DROP
 }
 
+lab_setup_t6() {
+    lab_truth t6 "default closed conn-refused"
+    lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 || return 1
+    lab_listen t6 7000:@silent 7001 7002:@flood
+    lab_truth t6 "21 open syn-ack" "22 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
+        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack"
+}
+
 # Waits until every expected open port of every host accepts connections.
 lab_wait_ready() {
     local host ip port tries
-    for host in t1 t2 t3 t4 t5; do
+    for host in t1 t2 t3 t4 t5 t6; do
         ip=$(lab_ip "$host")
         for port in $(awk '$2 == "open" {print $1}' "$LAB_DIR/truth-$host"); do
             for ((tries = 0; tries < 100; tries++)); do
@@ -171,7 +208,7 @@ lab_wait_ready() {
     done
 }
 
-lab_ip() { case $1 in t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; t5) echo $LAB_T5 ;; scan) echo $LAB_SCAN_IP ;; esac; }
+lab_ip() { case $1 in t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; t5) echo $LAB_T5 ;; t6) echo $LAB_T6 ;; scan) echo $LAB_SCAN_IP ;; esac; }
 
 # A veth pair NAME_A in namespace A, NAME_B in namespace B.
 lab_wire() { # NS_A IF_A NS_B IF_B
@@ -233,7 +270,8 @@ lab_up() {
     lab_add_host t1 $LAB_T1 || return 1
     lab_add_host t2 $LAB_T2 || return 1
     lab_add_host t3 $LAB_T3 || return 1
-    lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck && lab_wait_ready
+    lab_add_host t6 $LAB_T6 || return 1
+    lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck && lab_setup_t6 && lab_wait_ready
 }
 
 lab_down() {

@@ -3,10 +3,24 @@
 
   listen.py [--addr A] PORT[:BANNER] ...
 A connection gets BANNER (with \\r\\n appended) if one was given, then is
-closed.  One process serves all ports so a lab host costs one process."""
+closed; with the banner "@silent" it is held open and never spoken to (a
+service that waits for the client); with "@flood" it is sent data without
+end until the client goes (a service that never stops talking).  One
+process serves all ports so a lab host costs one process."""
 import selectors
 import socket
 import sys
+import threading
+
+
+def flood(conn):
+    chunk = b"x" * 65536
+    try:
+        while True:
+            conn.sendall(chunk)
+    except OSError:
+        conn.close()
+
 
 addr = "0.0.0.0"
 args = sys.argv[1:]
@@ -21,11 +35,18 @@ for spec in args:
     s.listen(512)
     s.setblocking(False)
     sel.register(s, selectors.EVENT_READ, banner.encode() + b"\r\n" if banner else b"")
+held = []
 while True:
     for key, _ in sel.select():
         try:
             conn, _ = key.fileobj.accept()
         except OSError:
+            continue
+        if key.data == b"@flood\r\n":
+            threading.Thread(target=flood, args=(conn,), daemon=True).start()
+            continue
+        if key.data == b"@silent\r\n":
+            held = held[-200:] + [conn]
             continue
         try:
             if key.data:

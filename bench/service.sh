@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/service.sh: scout -sV against nmap -sV -T4 over the same lab ports, one go.
+#
+# The lab's service host t6 runs Debian's sshd, nginx (HTTP and HTTPS),
+# vsftpd and redis, plus a silent listener, one that closes at once and one
+# that never stops sending.  Prints each tool's wall time, what it named on
+# every port (service, product, version), how many ports the two agree on,
+# and the time ratio.  Target (issue 7): the same answers in at most a third
+# of nmap's time.   Usage: bench/service.sh [PORTS]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SCOUT=${SCOUT:-$here/../build/scout}
+PORTS=${1:-21,22,80,443,6379,7000,7001,7002}
+source "$here/../tests/lab/lab.sh"
+command -v nmap >/dev/null || { echo "bench: nmap is not installed (apt-get install nmap)"; exit 1; }
+lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
+out=$LAB_DIR/bench
+mkdir -p "$out"
+
+timed() { # NAME CMD...: wall seconds into $out/NAME.secs
+    local name=$1 t0 t1; shift
+    t0=$(date +%s.%N)
+    ip netns exec "$(lab_ns scan)" "$@" >/dev/null 2>"$out/$name.err"
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc >"$out/$name.secs"
+}
+
+timed scout "$SCOUT" -n -Pn -sV -p "$PORTS" -oX "$out/scout.xml" $LAB_T6
+timed nmap nmap -n -Pn -sV -T4 -p "$PORTS" -oX "$out/nmap.xml" $LAB_T6
+python3 - "$out" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+out = sys.argv[1]
+
+def services(path):
+    res = {}
+    for p in ET.parse(path).getroot().iter("port"):
+        s = p.find("service")
+        a = s.attrib if s is not None else {}
+        name = ("ssl/" if a.get("tunnel") == "ssl" else "") + a.get("name", "")
+        if a.get("method") == "table":
+            name += "?"  # a guess from the port table, not an identification
+        res[int(p.get("portid"))] = (name, a.get("product", ""), a.get("version", ""))
+    return res
+
+s, n = services(f"{out}/scout.xml"), services(f"{out}/nmap.xml")
+ts, tn = (float(open(f"{out}/{t}.secs").read()) for t in ("scout", "nmap"))
+agree = 0
+print(f"{'port':>6}  {'scout':45s} {'nmap':45s}")
+for port in sorted(set(s) | set(n)):
+    a, b = s.get(port, ("-",) * 3), n.get(port, ("-",) * 3)
+    agree += a == b
+    mark = "" if a == b else "   <- differ"
+    print(f"{port:>6}  {' '.join(x for x in a if x)[:45]:45s} {' '.join(x for x in b if x)[:45]:45s}{mark}")
+ident = lambda r: sum(1 for v in r.values() if v[0] and not v[0].endswith("?"))
+print(f"scout {ts:.2f} s, {ident(s)} identified; nmap -T4 {tn:.2f} s, {ident(n)} identified")
+print(f"same answer on {agree}/{len(set(s) | set(n))} ports; scout/nmap time ratio {ts / tn:.3f} (target <= 0.333)")
+PY

@@ -1,0 +1,41 @@
+# Lab tests of service and version detection (-sV) and --banners against t6,
+# which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd and redis.
+
+SVC_PORTS=21,22,80,443,6379,7000,7001,7002
+
+test_service_versions() {
+    check "-sV names every service and version as installed (dpkg)" bash -c \
+        "ip netns exec $(lab_ns scan) $SCOUT -n -sV -p $SVC_PORTS -oX $WORK/sv.xml -oN $WORK/sv.txt -oJ $WORK/sv.json $LAB_T6 >/dev/null &&
+         python3 $LAB_SRC/svccheck.py $WORK/sv.xml $LAB_T6"
+    check "-sV XML is valid against nmap.dtd" xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/sv.xml"
+    check "normal output has the VERSION column and ssl/http" \
+        grep -qE "^443/tcp +open +ssl/http +nginx" "$WORK/sv.txt"
+    check "JSON lines carry product and version" grep -q '"port":80,.*"product":"nginx","version":"' "$WORK/sv.json"
+}
+
+test_service_banners() {
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sT --banners -p 21,22,7000 -oX "$WORK/ban.xml" $LAB_T6 >"$WORK/ban.txt"
+    check "--banners without -sV shows the SSH greeting" grep -q "^|_banner: SSH-2.0-OpenSSH" "$WORK/ban.txt"
+    check "--banners: the FTP greeting is in the XML" grep -q 'id="banner" output="220 ' "$WORK/ban.xml"
+}
+
+test_service_bad_db() {
+    # A probe database with broken lines: each reported with its line number,
+    # the rest still used.
+    { echo 'Probe TCP NULL q||'
+      echo 'totalwaitms 3000'
+      echo 'match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+)| p/OpenSSH/ v/$2/'
+      echo 'match broken m|^(unclosed|'
+      echo 'match nodelim m^'
+      echo 'frobnicate 12'
+      echo 'Probe TCP GetRequest q|GET / HTTP/1.0\r\n\r\n|'
+      echo 'rarity banana'; } >"$WORK/bad-probes"
+    local err
+    err=$(ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV --versiondb "$WORK/bad-probes" -p 22 $LAB_T6 2>&1 >"$WORK/bad-db.txt")
+    check "a malformed regex is reported with its line number" grep -q "bad-probes:4: bad regex" <<<"$err"
+    check "an unterminated regex and an unknown directive too" \
+        bash -c "grep -q 'bad-probes:5:' <<<'$err' && grep -q 'bad-probes:6: unknown directive' <<<'$err' && grep -q 'bad-probes:8:' <<<'$err'"
+    check "the good lines still identify ssh" grep -qE "^22/tcp +open +ssh +OpenSSH" "$WORK/bad-db.txt"
+    expect_exit 1 "a missing probe database is a clear error" \
+        ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV --versiondb /nonexistent -p 22 $LAB_T6
+}
