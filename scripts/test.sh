@@ -3,7 +3,7 @@
 # parsers, then the lab tests, all under AddressSanitizer+UBSan.  The lab's
 # "N passed, N failed" line closes the output.
 # Run as root on Debian 12: sudo scripts/test.sh
-set -eu
+set -eu -o pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 make -j2 build/scout build/san/scout build/san/unit
@@ -16,5 +16,9 @@ printf '\x0010.0.1-3.1,5' >build/fuzz/corpus/seed1
 printf '\x01U:53,T:80-90,http' >build/fuzz/corpus/seed2
 ./build/fuzz/fuzz_parsers -max_total_time=20 -max_len=128 build/fuzz/corpus 2>&1 | tail -1
 ./build/fuzz/fuzz_packet -max_total_time=20 -max_len=200 2>&1 | tail -1
+mkdir -p build/fuzz/corpus-probedb
+printf 'Probe TCP NULL q||\nmatch ssh m|^SSH-([\\d.]+)-(\\w+)|s p/$P(2)/ v/$1/ i/$SUBST(2,"_"," ")/ cpe:/a:x:$1/a\n\0SSH-2.0-OpenSSH_9\r\n' \
+    >build/fuzz/corpus-probedb/seed1
+./build/fuzz/fuzz_probedb -max_total_time=20 -max_len=512 build/fuzz/corpus-probedb 2>&1 | tail -1
 echo "### lab tests"
 SCOUT="$PWD/build/san/scout" bash tests/lab/run-all.sh
