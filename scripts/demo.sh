@@ -13,3 +13,9 @@ lab_in scan ./build/scout -n -sT -p- --reason "$LAB_T1"
 echo
 echo "### scout -sn 198.18.0.0/24 (ping sweep of the lab)"
 lab_in scan ./build/scout -n -sn 198.18.0.0/24
+echo
+echo "### scout -sS -p- 198.18.1.10 (behind 22 ms and 2 % loss each way)"
+lab_in scan ./build/scout -n -sS -p- "$LAB_T4"
+echo
+echo "### scout -sV 198.18.0.13 (Debian's sshd, nginx, vsftpd, redis)"
+lab_in scan ./build/scout -n -sV -p 21,22,80,443,6379 "$LAB_T6"

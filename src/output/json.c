@@ -51,11 +51,9 @@ static void host_id(FILE *f, const struct host_result *h)
 /* -sV and --banners fields of a port. */
 static void service_fields(FILE *f, const struct service_info *si)
 {
-    static const char *const names[SVC_FIELDS] = {"product", "version", "extrainfo", "hostname",
-                                                  "ostype", "devicetype"};
     for (int i = 0; i < SVC_FIELDS; i++)
         if (si->field[i]) {
-            fprintf(f, ",\"%s\":", names[i]);
+            fprintf(f, ",\"%s\":", service_field_name[i]);
             jstr(f, si->field[i]);
         }
     if (si->ssl)

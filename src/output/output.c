@@ -103,6 +103,9 @@ const char *port_service(const struct run_info *ri, enum proto p, uint16_t port)
     return off ? ri->conf->svc->pool + off : NULL;
 }
 
+const char *const service_field_name[SVC_FIELDS] = {"product", "version", "extrainfo",
+                                                    "hostname", "ostype", "devicetype"};
+
 const struct service_info *shown_service(const struct host_result *h, enum proto p, uint32_t i)
 {
     return p == PROTO_TCP ? host_service(h, i) : NULL;

@@ -72,6 +72,8 @@ const struct service_info *shown_service(const struct host_result *h, enum proto
  * "tcpwrapped", the table's name with "?" when -sV found nothing. */
 void service_column(const struct run_info *ri, const struct service_info *si, enum proto p,
                     uint16_t port, const char *sep, char *out, size_t n);
+/* nmap's XML attribute names of the service fields, in SVC_* order. */
+extern const char *const service_field_name[SVC_FIELDS];
 /* The VERSION column: "product version (extrainfo)"; "" when unknown. */
 void version_column(const struct service_info *si, char *out, size_t n);
 /* True if a state is folded into "Not shown" for this host (nmap's rule:

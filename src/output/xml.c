@@ -118,12 +118,10 @@ static void service_table(FILE *f, const char *svc)
 /* nmap's <service> of a probed port, with its CPEs. */
 static void service_probed(FILE *f, const struct service_info *si)
 {
-    static const char *const names[SVC_FIELDS] = {"product", "version", "extrainfo", "hostname",
-                                                  "ostype", "devicetype"};
     fprintf(f, "<service");
     attr(f, "name", si->name[0] ? si->name : "unknown");
     for (int i = 0; i < SVC_FIELDS; i++)
-        attr(f, names[i], si->field[i]);
+        attr(f, service_field_name[i], si->field[i]);
     if (si->ssl)
         fprintf(f, " tunnel=\"ssl\"");
     fprintf(f, " method=\"probed\" conf=\"%d\">", si->name[0] ? 10 : 3);
