@@ -66,14 +66,23 @@ static int ip4_header(const uint8_t *pkt, size_t len, size_t *total)
     return (int)ihl;
 }
 
+static bool icmp_query(uint8_t type)
+{
+    return type == 0 || type == 8 || type == 13 || type == 14 || type == 17 || type == 18;
+}
+
 static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
 {
     if (len < 8)
         return -1;
     r->icmp_type = icmp[0];
     r->icmp_code = icmp[1];
+    if (icmp_query(icmp[0])) {
+        r->kind = REPLY_ICMP_QUERY;
+        return 1;
+    }
     if (icmp[0] != 3 && icmp[0] != 11)
-        return 0; /* echo replies and the like: not for the port scan */
+        return 0; /* redirects and the like: nothing to a scan */
     const uint8_t *in = icmp + 8;
     size_t inlen = len - 8, intot;
     int ihl = ip4_header(in, inlen, &intot);
@@ -86,14 +95,65 @@ static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
     }
     if ((size_t)ihl + 8 > inlen)
         return -1;
-    if (in[9] != 6)
+    if (in[9] != 6 && in[9] != 17)
         return 0;
+    r->inner_proto = in[9];
     r->inner_src = addr_v4(get32(in + 12));
     r->inner_dst = addr_v4(get32(in + 16));
     r->sport = get16(in + ihl);
     r->dport = get16(in + ihl + 2);
-    r->seq = get32(in + ihl + 4);
+    r->seq = in[9] == 6 ? get32(in + ihl + 4) : 0;
     r->kind = REPLY_ICMP;
+    return 1;
+}
+
+/* The MSS option's value in a TCP header's options, 0 if absent or garbled. */
+static uint16_t find_mss(const uint8_t *opt, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if (opt[i] == 0)
+            break;
+        if (opt[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+            break;
+        if (opt[i] == 2 && opt[i + 1] == 4)
+            return get16(opt + i + 2);
+        i += opt[i + 1];
+    }
+    return 0;
+}
+
+static int decode_tcp(const uint8_t *l4, size_t l4len, struct reply *r)
+{
+    if (l4len < 20)
+        return -1;
+    size_t doff = (size_t)(l4[12] >> 4) * 4;
+    if (doff < 20 || doff > l4len)
+        return -1;
+    r->sport = get16(l4);
+    r->dport = get16(l4 + 2);
+    r->seq = get32(l4 + 4);
+    r->ack = get32(l4 + 8);
+    r->flags = l4[13];
+    r->window = get16(l4 + 14);
+    r->optlen = (uint8_t)(doff - 20);
+    r->mss = find_mss(l4 + 20, doff - 20);
+    r->paylen = (uint16_t)(l4len - doff);
+    r->kind = REPLY_TCP;
+    return 1;
+}
+
+static int decode_udp(const uint8_t *l4, size_t l4len, struct reply *r)
+{
+    if (l4len < 8 || get16(l4 + 4) < 8 || get16(l4 + 4) > l4len)
+        return -1;
+    r->sport = get16(l4);
+    r->dport = get16(l4 + 2);
+    r->paylen = (uint16_t)(get16(l4 + 4) - 8);
+    r->kind = REPLY_UDP;
     return 1;
 }
 
@@ -109,25 +169,15 @@ int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
     r->src = addr_v4(get32(pkt + 12));
     r->dst = addr_v4(get32(pkt + 16));
     r->ttl = pkt[8];
+    r->ipid = get16(pkt + 4);
     const uint8_t *l4 = pkt + ihl;
     size_t l4len = total - (size_t)ihl;
-    if (pkt[9] == 1)
-        return decode_icmp(l4, l4len, r);
-    if (pkt[9] != 6)
-        return 0;
-    if (l4len < 20)
-        return -1;
-    size_t doff = (size_t)(l4[12] >> 4) * 4;
-    if (doff < 20 || doff > l4len)
-        return -1;
-    r->sport = get16(l4);
-    r->dport = get16(l4 + 2);
-    r->seq = get32(l4 + 4);
-    r->ack = get32(l4 + 8);
-    r->flags = l4[13];
-    r->window = get16(l4 + 14);
-    r->kind = REPLY_TCP;
-    return 1;
+    switch (pkt[9]) {
+    case 1: return decode_icmp(l4, l4len, r);
+    case 6: return decode_tcp(l4, l4len, r);
+    case 17: return decode_udp(l4, l4len, r);
+    default: return 0;
+    }
 }
 
 int packet_link_offset(int dlt, const uint8_t *frame, size_t len)

@@ -30,7 +30,13 @@ struct tcp_probe {
 /* Writes the probe into buf (PROBE_MAX bytes); returns its length. */
 size_t packet_build_tcp4(uint8_t *buf, const struct tcp_probe *p);
 
-enum reply_kind { REPLY_NONE = 0, REPLY_TCP, REPLY_ICMP };
+enum reply_kind {
+    REPLY_NONE = 0,
+    REPLY_TCP,        /* a TCP segment */
+    REPLY_ICMP,       /* an ICMP error quoting a TCP or UDP packet (inner_proto) */
+    REPLY_UDP,        /* a UDP datagram */
+    REPLY_ICMP_QUERY, /* ICMP echo, timestamp or address-mask request or reply */
+};
 
 struct reply {
     enum reply_kind kind;
@@ -44,11 +50,17 @@ struct reply {
     uint16_t window;
     uint8_t icmp_type, icmp_code;
     struct addr inner_src, inner_dst;
+    uint8_t inner_proto;         /* REPLY_ICMP: 6 or 17 */
+    uint16_t ipid;               /* outer IP ID */
+    uint8_t optlen;              /* TCP: bytes of options */
+    uint16_t mss;                /* TCP: the MSS option's value, 0 if none */
+    uint16_t paylen;             /* TCP/UDP: payload bytes */
 };
 
-/* Decodes one IPv4 packet.  Returns 1 with *r filled for a TCP segment or an
- * ICMP error quoting TCP; 0 for a well-formed packet of no interest; -1 for a
- * malformed one. */
+/* Decodes one IPv4 packet.  Returns 1 with *r filled for a TCP segment, a UDP
+ * datagram, an ICMP error quoting TCP or UDP, or an ICMP query; 0 for a
+ * well-formed packet of no interest; -1 for a malformed one.  The raw
+ * scanner's receiver and the scan detector both read packets through it. */
 int packet_decode(const uint8_t *pkt, size_t len, struct reply *r);
 /* Strips a link-layer header (pcap DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW);
  * returns the offset of the IPv4 header, or -1 if it is not IPv4. */

@@ -108,6 +108,8 @@ static void rtt_from_reply(struct raw *r, uint32_t sent_ms)
 
 static void on_reply(struct raw *r, const struct reply *rp)
 {
+    if (rp->kind != REPLY_TCP && !(rp->kind == REPLY_ICMP && rp->inner_proto == 6))
+        return; /* the BPF filter passes ICMP of every kind */
     bool icmp = rp->kind == REPLY_ICMP;
     const struct addr *target = icmp ? &rp->inner_dst : &rp->src;
     uint16_t our_port = icmp ? rp->sport : rp->dport, their_port = icmp ? rp->dport : rp->sport;

@@ -74,7 +74,11 @@ void test_packet_malformed(void)
     buf[32] = 0xf0; /* data offset past the end */
     CHECK(packet_decode(buf, n, &r) == -1);
     buf[32] = 0x50;
-    buf[9] = 17; /* UDP: well-formed, of no interest to a TCP scan */
+    buf[9] = 17; /* as UDP: its length field (the TCP seq's top, 0) is short */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[24] = 0, buf[25] = 20; /* a UDP length of 20: 12 bytes of payload */
+    CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_UDP && r.paylen == 12);
+    buf[9] = 47; /* GRE: well-formed, of no interest */
     CHECK(packet_decode(buf, n, &r) == 0);
     frame[12] = 0x08;
     CHECK(packet_link_offset(1, frame, sizeof frame) == 14);
