@@ -16,7 +16,7 @@ enum {
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_VINTENSITY, O_VLIGHT, O_VALL,
-    O_VERSIONDB, O_BANNERS,
+    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR,
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +55,8 @@ static const struct option long_opts[] = {
     {"versiondb", required_argument, 0, O_VERSIONDB},
     {"servicedb", required_argument, 0, O_VERSIONDB},
     {"banners", no_argument, 0, O_BANNERS},
+    {"detect", no_argument, 0, O_DETECT},
+    {"detect-for", required_argument, 0, O_DETECT_FOR},
     {0, 0, 0, 0},
 };
 
@@ -78,6 +80,9 @@ static const char usage[] =
     "  -sV: probe open ports for service and version (nmap-service-probes)\n"
     "  --version-intensity 0-9 (default 7)  --version-light (2)  --version-all (9)\n"
     "  --versiondb FILE: another probe database   --banners: show what open ports say first\n"
+    "DEFENCE:\n"
+    "  --detect -r FILE: report the scans in a pcap/pcapng capture\n"
+    "  --detect [-e IFACE] [--detect-for TIME]: watch live traffic (default: any interface)\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -274,7 +279,16 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case 'v': c->verbose++; return 0;
     case 'n': c->no_dns = true; return 0;
     case 'R': c->no_dns = false; return 0;
-    case 'r': c->sequential = true; return 0;
+    case 'r':
+        if (!c->detect) {
+            c->sequential = true;
+            return 0;
+        }
+        /* With --detect, -r reads a capture file, as tcpdump -r does. */
+        if (optind >= argc || !argv[optind][0])
+            return err_set(e, "--detect -r needs a capture file");
+        c->detect_file = argv[optind++];
+        return 0;
     case 'F': pd->fast = true; return 0;
     case '6': c->family = TARGET_V6; return 0;
     case 'S':
@@ -364,6 +378,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
         snprintf(c->versiondb, sizeof c->versiondb, "%s", optarg);
         return 0;
     case O_BANNERS: c->banners = true; return 0;
+    case O_DETECT: return 0; /* seen before the loop */
+    case O_DETECT_FOR: return parse_time_ns(optarg, &c->detect_for_ns, e, "--detect-for");
     default: return err_set(e, "unknown option");
     }
 }
@@ -508,6 +524,9 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     c->args = join_args(argc, argv);
     if (!c->args)
         return err_set(e, "out of memory");
+    /* --detect changes what -r means, wherever it stands. */
+    for (int i = 1; i < argc; i++)
+        c->detect |= !strcmp(argv[i], "--detect");
     opterr = 0;
     optind = 1;
     int opt;
@@ -551,6 +570,11 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         c->seed = mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec);
+    }
+    if (c->detect) {
+        if (optind < argc)
+            return err_set(e, "--detect takes no targets ('%s'); use -r FILE or -e IFACE", argv[optind]);
+        return CONF_RUN;
     }
     if (apply_timing(c, &pd, e) < 0 || build_targets(c, &pd, argc, argv, e) < 0 ||
         build_ports(c, &pd, e) < 0)

@@ -56,6 +56,10 @@ struct conf {
     bool banners;                 /* --banners: record what open ports volunteer */
     char versiondb[600];          /* nmap-service-probes to use */
 
+    bool detect;                  /* --detect: watch for scans instead of scanning */
+    const char *detect_file;      /* -r FILE (with --detect): a pcap/pcapng capture */
+    uint64_t detect_for_ns;       /* --detect-for TIME: live watch length, 0 = until a signal */
+
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;
     uint32_t shard_k, shard_n;    /* --shard k/n, 1-based k; n = 1 when unsharded */

@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "output/output.h"
+#include "detect/watch.h"
 #include "privs.h"
 #include "scan.h"
 
@@ -56,6 +57,13 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (conf.detect) {
+        int drc = detect_run(&conf, &stop_flag, &e);
+        if (drc < 0)
+            fprintf(stderr, "scout: %s\n", e.msg);
+        conf_free(&conf);
+        return drc < 0 ? 1 : stop_flag ? 130 : 0;
+    }
     struct output_set outs;
     if (outputs_open(&outs, &conf, &e) < 0) {
         fprintf(stderr, "scout: %s\n", e.msg);

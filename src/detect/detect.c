@@ -1,0 +1,482 @@
+#include "detect/detect.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perm.h"
+#include "util.h"
+
+#define SILENCE_NS (2 * NS_PER_SEC) /* no answer in this long: a failure */
+#define SAMPLE 8                    /* entries looked at for an eviction */
+#define HBITS 1024                  /* distinct hosts, per source (linear counting) */
+#define PBITS 4096                  /* distinct ports, per source */
+#define LLR_SCAN 4.595              /* ln 99 */
+#define LLR_BENIGN (-4.595)
+#define STEP 1.386                  /* ln 4 */
+
+enum cstate { C_EMPTY, C_PENDING, C_JUDGED, C_OPENED };
+
+struct contact {              /* a first contact: source -> (host, port, proto) */
+    uint32_t src, dst;
+    uint16_t dport;
+    uint8_t proto, state;
+    uint64_t t_ns;
+};
+
+struct source {
+    uint32_t ip;
+    bool used, declared;
+    double llr;
+    uint64_t first_ns, last_ns, probes, weighted, probes_to_detect;
+    uint32_t order;
+    uint32_t kind[SK_COUNT];
+    uint32_t after_synack_rst, after_synack_ack;
+    uint32_t tcp_probes, sig_nmap, sig_masscan, sig_zmap, sig_scout;
+    uint64_t hosts[HBITS / 64], ports[PBITS / 64];
+    uint16_t open[DET_OPEN_MAX];
+    uint32_t nopen;
+};
+
+struct detector {
+    struct source *src;
+    uint32_t nsrc, smask;
+    struct contact *con;
+    uint32_t ncon, cmask, sweep;
+    uint64_t replies;
+    uint32_t declared;
+    uint64_t rng;
+    struct det_stats st;
+};
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t p = 16;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
+{
+    struct detector *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->nsrc = pow2_at_least(max_sources);
+    d->smask = d->nsrc - 1;
+    d->ncon = pow2_at_least(max_contacts);
+    d->cmask = d->ncon - 1;
+    d->src = calloc(d->nsrc, sizeof *d->src);
+    d->con = calloc(d->ncon, sizeof *d->con);
+    d->rng = 0x9e3779b97f4a7c15ULL;
+    if (!d->src || !d->con) {
+        detector_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void detector_free(struct detector *d)
+{
+    if (!d)
+        return;
+    free(d->src);
+    free(d->con);
+    free(d);
+}
+
+void detector_malformed(struct detector *d)
+{
+    d->st.malformed++;
+}
+
+const struct det_stats *detector_stats(const struct detector *d)
+{
+    return &d->st;
+}
+
+/* A source's evidence, for eviction: what it would cost to forget it. */
+static double evidence(const struct source *s)
+{
+    return s->declared ? 1e9 : s->llr + (double)s->weighted / 64;
+}
+
+/* The entry of source ip, created if needed (evicting the weakest of a few
+ * sampled entries when the table is full); NULL only for ip's own slot
+ * chain being full of stronger sources, which a flood cannot arrange. */
+static struct source *source_get(struct detector *d, uint32_t ip, uint64_t ns)
+{
+    uint32_t h = (uint32_t)mix64(ip) & d->smask, victim = h;
+    for (uint32_t i = 0; i < SAMPLE; i++) {
+        struct source *s = &d->src[(h + i) & d->smask];
+        if (s->used && s->ip == ip)
+            return s;
+        if (!s->used) {
+            victim = (h + i) & d->smask;
+            goto fill;
+        }
+        if (evidence(s) < evidence(&d->src[victim]))
+            victim = (h + i) & d->smask;
+    }
+    if (evidence(&d->src[victim]) > 0.5) /* nothing weak to give up */
+        return NULL;
+    d->st.sources_evicted++;
+fill:
+    memset(&d->src[victim], 0, sizeof d->src[victim]);
+    d->src[victim] = (struct source){.ip = ip, .used = true, .first_ns = ns, .last_ns = ns};
+    return &d->src[victim];
+}
+
+static struct source *source_find(struct detector *d, uint32_t ip)
+{
+    uint32_t h = (uint32_t)mix64(ip) & d->smask;
+    for (uint32_t i = 0; i < SAMPLE; i++) {
+        struct source *s = &d->src[(h + i) & d->smask];
+        if (s->used && s->ip == ip)
+            return s;
+    }
+    return NULL;
+}
+
+static uint32_t con_hash(uint32_t src, uint32_t dst, uint16_t dport, uint8_t proto)
+{
+    return (uint32_t)mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)dport << 8 | proto) * 0x9e37);
+}
+
+static struct contact *con_find(struct detector *d, uint32_t src, uint32_t dst, uint16_t dport,
+                                uint8_t proto)
+{
+    uint32_t h = con_hash(src, dst, dport, proto) & d->cmask;
+    for (uint32_t i = 0; i < SAMPLE; i++) {
+        struct contact *c = &d->con[(h + i) & d->cmask];
+        if (c->state != C_EMPTY && c->src == src && c->dst == dst && c->dport == dport &&
+            c->proto == proto)
+            return c;
+    }
+    return NULL;
+}
+
+/* A slot for a new contact: an empty one, else the oldest of the window. */
+static struct contact *con_slot(struct detector *d, uint32_t src, uint32_t dst, uint16_t dport,
+                                uint8_t proto)
+{
+    uint32_t h = con_hash(src, dst, dport, proto) & d->cmask;
+    struct contact *old = &d->con[h];
+    for (uint32_t i = 0; i < SAMPLE; i++) {
+        struct contact *c = &d->con[(h + i) & d->cmask];
+        if (c->state == C_EMPTY)
+            return c;
+        if (c->t_ns < old->t_ns)
+            old = c;
+    }
+    d->st.contacts_evicted++;
+    return old;
+}
+
+static void set_bit(uint64_t *bm, uint32_t bits, uint32_t v)
+{
+    uint32_t b = (uint32_t)mix64(v) % bits;
+    bm[b / 64] |= 1ULL << (b % 64);
+}
+
+/* Linear counting: distinct values behind a bitmap (exact while few, a few
+ * per cent off near the bitmap's size, a floor once it is full). */
+static uint32_t distinct(const uint64_t *bm, uint32_t bits)
+{
+    uint32_t set = 0;
+    for (uint32_t i = 0; i < bits / 64; i++)
+        set += (uint32_t)__builtin_popcountll(bm[i]);
+    if (set >= bits)
+        return bits * 8;
+    return (uint32_t)lround(-(double)bits * log((double)(bits - set) / bits));
+}
+
+static void judge(struct detector *d, struct source *s, double failures)
+{
+    s->llr += failures * STEP;
+    if (s->llr <= LLR_BENIGN)
+        s->llr = 0; /* benign so far: start the walk again */
+    if (!s->declared && s->llr >= LLR_SCAN) {
+        s->declared = true;
+        s->probes_to_detect = s->probes;
+        s->order = ++d->declared;
+    }
+}
+
+static void outcome(struct detector *d, struct contact *c, bool success, uint64_t ns)
+{
+    struct source *s = source_find(d, c->src);
+    c->state = success && c->proto == 6 ? C_OPENED : C_JUDGED;
+    c->t_ns = ns;
+    if (!s)
+        return;
+    judge(d, s, success ? -1 : 1);
+    if (success && c->proto == 6 && s->nopen < DET_OPEN_MAX) {
+        bool dup = false;
+        for (uint32_t i = 0; i < s->nopen; i++)
+            dup |= s->open[i] == c->dport;
+        if (!dup)
+            s->open[s->nopen++] = c->dport;
+    }
+}
+
+/* Evidence of which tool built a TCP probe (see detect.h for the rules). */
+static void tool_signs(struct source *s, const struct reply *r)
+{
+    uint32_t dst = r->dst.u.v4;
+    s->tcp_probes++;
+    if (r->ipid == 54321)
+        s->sig_zmap++;
+    if (r->ipid == (uint16_t)(dst ^ r->dport ^ r->seq))
+        s->sig_masscan++;
+    bool lean = (r->flags & TH_SYN) ? r->optlen == 4 && r->mss == 1460 : r->optlen == 0;
+    if (lean && r->window == 1024 && (r->ipid & 0xF) == ((r->seq >> 16) & 0xF))
+        s->sig_scout++;
+    if (lean && (r->window == 1024 || r->window == 2048 || r->window == 3072 || r->window == 4096))
+        s->sig_nmap++;
+}
+
+static enum scan_kind tcp_kind(uint8_t flags)
+{
+    switch (flags & 0x3f) {
+    case TH_SYN: return SK_SYN;
+    case TH_FIN: return SK_FIN;
+    case 0: return SK_NULL;
+    case TH_FIN | TH_PSH | TH_URG: return SK_XMAS;
+    case TH_ACK: return SK_ACK;
+    case TH_FIN | TH_ACK: return SK_MAIMON;
+    default: return SK_CUSTOM;
+    }
+}
+
+static void probe(struct detector *d, const struct reply *r, enum scan_kind k, uint16_t dport,
+                  uint8_t proto, uint64_t ns)
+{
+    uint32_t src = r->src.u.v4, dst = r->dst.u.v4;
+    struct contact *c = con_find(d, src, dst, dport, proto);
+    struct source *s = source_get(d, src, ns);
+    if (s)
+        s->last_ns = ns;
+    if (c || !s)
+        return; /* a repeat (retries, a live connection) is no new evidence */
+    c = con_slot(d, src, dst, dport, proto);
+    *c = (struct contact){.src = src, .dst = dst, .dport = dport, .proto = proto,
+                          .state = C_PENDING, .t_ns = ns};
+    s->probes++;
+    s->kind[k]++;
+    set_bit(s->hosts, HBITS, dst);
+    set_bit(s->ports, PBITS, (uint32_t)proto << 16 | dport);
+    if (proto == 6)
+        tool_signs(s, r);
+    /* No stack sends these to a port it never talked to: scanning by
+     * construction.  (FIN|ACK and ACK also end or continue connections a
+     * capture began too late to see: those wait for the answer.) */
+    bool stealth = k == SK_FIN || k == SK_NULL || k == SK_XMAS;
+    s->weighted += stealth ? 2 : 1;
+    if (stealth) {
+        c->state = C_JUDGED;
+        judge(d, s, 2);
+    }
+}
+
+/* A packet from the probed side back to the prober. */
+static bool answer(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    uint32_t from = r->src.u.v4, to = r->dst.u.v4;
+    uint8_t proto = r->kind == REPLY_UDP ? 17 : 6;
+    struct contact *c = con_find(d, to, from, r->sport, proto);
+    if (!c || c->state != C_PENDING)
+        return false;
+    d->replies++;
+    bool ok = r->kind == REPLY_UDP || !(r->flags & TH_RST);
+    outcome(d, c, ok, ns);
+    return true;
+}
+
+static void on_tcp(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    if (answer(d, r, ns))
+        return;
+    struct contact *c = con_find(d, r->src.u.v4, r->dst.u.v4, r->dport, 6);
+    if (c && c->state == C_OPENED) { /* what the prober did after a SYN-ACK */
+        struct source *s = source_find(d, r->src.u.v4);
+        if (s && (r->flags & TH_RST)) {
+            s->after_synack_rst++;
+            judge(d, s, 1); /* a half-open probe: no client resets a SYN-ACK */
+        }
+        else if (s && (r->flags & 0x3f) == TH_ACK)
+            s->after_synack_ack++;
+        c->state = C_JUDGED;
+        return;
+    }
+    uint8_t f = r->flags & 0x3f;
+    if ((f & TH_SYN) && (f & TH_ACK))
+        return; /* a SYN-ACK for a contact we never saw open */
+    if ((f & TH_RST) || c || con_find(d, r->dst.u.v4, r->src.u.v4, r->sport, 6))
+        return; /* a reset, or part of a conversation already known */
+    probe(d, r, tcp_kind(f), r->dport, 6, ns);
+}
+
+static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    struct contact *c = con_find(d, r->inner_src.u.v4, r->inner_dst.u.v4, r->dport, r->inner_proto);
+    if (c && c->state == C_PENDING) {
+        d->replies++;
+        outcome(d, c, false, ns);
+    }
+}
+
+static void on_icmp_query(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    uint8_t t = r->icmp_type;
+    if (t == 8 || t == 13 || t == 17) {
+        probe(d, r, SK_PING, 0, 1, ns);
+        return;
+    }
+    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 1);
+    if (c && c->state == C_PENDING) {
+        d->replies++;
+        outcome(d, c, true, ns);
+    }
+}
+
+/* Settles a few pending contacts per packet: silence past the timeout. */
+static void sweep(struct detector *d, uint32_t n, uint64_t ns)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        struct contact *c = &d->con[d->sweep++ & d->cmask];
+        /* Silence is evidence only where answers can be seen at all. */
+        if (c->state == C_PENDING && ns - c->t_ns > SILENCE_NS) {
+            if (d->replies)
+                outcome(d, c, false, ns);
+            else
+                c->state = C_JUDGED;
+        }
+    }
+}
+
+void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    d->st.packets++;
+    sweep(d, 4, ns);
+    switch (r->kind) {
+    case REPLY_TCP: on_tcp(d, r, ns); break;
+    case REPLY_UDP:
+        if (!answer(d, r, ns) && !con_find(d, r->dst.u.v4, r->src.u.v4, r->sport, 17))
+            probe(d, r, SK_UDP, r->dport, 17, ns);
+        break;
+    case REPLY_ICMP: on_icmp_error(d, r, ns); break;
+    case REPLY_ICMP_QUERY: on_icmp_query(d, r, ns); break;
+    default: d->st.ignored++; break;
+    }
+}
+
+void detector_flush(struct detector *d, uint64_t ns)
+{
+    sweep(d, d->ncon, ns);
+}
+
+const char *scan_kind_name(enum scan_kind k)
+{
+    static const char *const names[SK_COUNT] = {"syn", "connect", "fin", "null", "xmas", "ack",
+                                                "window", "maimon", "udp", "ping", "custom"};
+    return k < SK_COUNT ? names[k] : "custom";
+}
+
+const char *scan_tool_name(enum scan_tool t)
+{
+    static const char *const names[] = {"unknown", "nmap", "masscan", "zmap", "scout"};
+    return names[t];
+}
+
+static enum scan_kind main_kind(const struct source *s)
+{
+    enum scan_kind best = SK_CUSTOM;
+    uint32_t n = 0;
+    for (int k = 0; k < SK_COUNT; k++)
+        if (s->kind[k] > n)
+            n = s->kind[best = (enum scan_kind)k];
+    /* A SYN scanner resets what answered; connect() completes it. */
+    if (best == SK_SYN && s->after_synack_ack > s->after_synack_rst)
+        best = SK_CONNECT;
+    return best;
+}
+
+/* A tool is named only when nearly every probe carries its mark. */
+static enum scan_tool main_tool(const struct source *s, enum scan_kind k, const char **why)
+{
+    uint32_t n = s->tcp_probes;
+    bool most = n >= 8;
+    if (k == SK_CONNECT) {
+        *why = "connect() through the kernel's stack: any tool";
+        return TOOL_UNKNOWN;
+    }
+    if (most && s->sig_zmap * 10 >= n * 9) {
+        *why = "IP ID 54321 on every probe";
+        return TOOL_ZMAP;
+    }
+    if (most && s->sig_masscan * 10 >= n * 9) {
+        *why = "IP ID = target address ^ port ^ sequence number";
+        return TOOL_MASSCAN;
+    }
+    if (most && s->sig_scout * 10 >= n * 9) {
+        *why = "window 1024, MSS 1460 only, IP ID low bits echo the sequence number's";
+        return TOOL_SCOUT;
+    }
+    if (most && s->sig_nmap * 10 >= n * 9 && s->sig_scout * 4 < n) {
+        *why = "window 1024-4096, MSS 1460 as the only option (SYN) or none, random IP ID";
+        return TOOL_NMAP;
+    }
+    *why = n ? "no tool's marks on most probes" : "not a TCP scan";
+    return TOOL_UNKNOWN;
+}
+
+static const char *shape(uint32_t hosts, uint32_t ports)
+{
+    if (hosts <= 1)
+        return "vertical";
+    return ports <= 3 ? "horizontal" : "block";
+}
+
+static void fill_scan(const struct source *s, struct det_scan *o)
+{
+    *o = (struct det_scan){.src = s->ip, .kind = main_kind(s), .probes = s->probes,
+                           .first_ns = s->first_ns, .last_ns = s->last_ns,
+                           .probes_to_detect = s->probes_to_detect, .nopen = s->nopen};
+    o->tool = main_tool(s, o->kind, &o->evidence);
+    o->hosts = MAX(1u, distinct(s->hosts, HBITS));
+    o->ports = MAX(1u, distinct(s->ports, PBITS));
+    o->shape = shape(o->hosts, o->ports);
+    memcpy(o->open, s->open, sizeof o->open);
+}
+
+static int by_order(const void *a, const void *b)
+{
+    const struct source *x = *(const struct source *const *)a, *y = *(const struct source *const *)b;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+uint32_t detector_scans(const struct detector *d, struct det_scan *out, uint32_t max)
+{
+    const struct source **list = calloc(d->declared + d->nsrc, sizeof *list);
+    uint32_t n = 0;
+    if (!list)
+        return 0;
+    for (uint32_t i = 0; i < d->nsrc; i++) {
+        const struct source *s = &d->src[i];
+        /* One direction only: a weighted count of first contacts decides. */
+        bool one_way = !d->replies && s->used && s->weighted >= 16;
+        if (s->used && (s->declared || one_way))
+            list[n++] = s;
+    }
+    qsort(list, n, sizeof *list, by_order);
+    uint32_t k = 0;
+    for (; k < n && k < max; k++) {
+        fill_scan(list[k], &out[k]);
+        out[k].one_way = !list[k]->declared;
+        if (out[k].one_way)
+            out[k].probes_to_detect = 16;
+    }
+    free(list);
+    return k;
+}

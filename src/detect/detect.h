@@ -1,0 +1,78 @@
+/* detect: scans recognised in traffic, the mirror image of making them.
+ *
+ * Fed decoded packets (packet.c's one decoder) with their capture times;
+ * keeps no clock of its own and never prints.  Evidence, not rates:
+ *   - a first contact from a source to a (host, port) is judged by what came
+ *     back: SYN-ACK or a UDP/ICMP answer is a success; RST, ICMP unreachable
+ *     or silence (2 s of capture time) a failure;
+ *   - Threshold Random Walk (Jung, Paxson, Berger, Balakrishnan, 2004) over
+ *     those outcomes: each failure multiplies the source's likelihood ratio
+ *     by (1-t1)/(1-t0) = 4, each success by t1/t0 = 1/4 (t0 = 0.8 for benign
+ *     sources, t1 = 0.2 for scanners); at 99 (false positives 1 %, detection
+ *     99 %) the source is a scanner.  Probes no stack would send (FIN, NULL,
+ *     Xmas to a port never talked to) count as two failures, and a SYN-ACK
+ *     the prober answers with a reset (half-open) as one.
+ *   - Repeats to a (host, port) already judged are not first contacts: a
+ *     client retrying one closed port is one failure, not many.
+ * When the capture holds no replies at all (one direction visible), the
+ * verdict falls back to a weighted count of first contacts and says so.
+ *
+ * Memory is fixed: a table of sources and a table of recent contacts, each
+ * of a size set at init.  A full source table evicts, among a few sampled
+ * entries, the one with the least evidence, so a random-source flood cannot
+ * push out a real scanner. */
+#ifndef SCOUT_DETECT_DETECT_H
+#define SCOUT_DETECT_DETECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+enum scan_kind {
+    SK_SYN, SK_CONNECT, SK_FIN, SK_NULL, SK_XMAS, SK_ACK, SK_WINDOW, SK_MAIMON, SK_UDP, SK_PING,
+    SK_CUSTOM, SK_COUNT
+};
+enum scan_tool { TOOL_UNKNOWN, TOOL_NMAP, TOOL_MASSCAN, TOOL_ZMAP, TOOL_SCOUT };
+
+#define DET_OPEN_MAX 32
+
+/* One declared scan, as reported. */
+struct det_scan {
+    uint32_t src;
+    enum scan_kind kind;
+    const char *shape;           /* "vertical", "horizontal", "block" */
+    enum scan_tool tool;
+    const char *evidence;        /* why that tool (or why unknown) */
+    uint32_t hosts, ports;       /* distinct targets and ports (estimates past 64) */
+    uint64_t probes;
+    uint16_t open[DET_OPEN_MAX]; /* ports seen answering as open */
+    uint32_t nopen;
+    uint64_t first_ns, last_ns;
+    uint64_t probes_to_detect;
+    bool one_way;                /* no replies seen: decided by a weighted count */
+};
+
+struct det_stats {
+    uint64_t packets, malformed, ignored, sources_evicted, contacts_evicted;
+};
+
+struct detector;
+
+struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts);
+void detector_free(struct detector *d);
+/* One packet seen at time ns (capture timestamps, non-decreasing). */
+void detector_packet(struct detector *d, const struct reply *r, uint64_t ns);
+/* Counts a frame the decoder rejected. */
+void detector_malformed(struct detector *d);
+/* Settles contacts older than the silence timeout as of ns (call at the end
+ * of a capture with the last timestamp plus the timeout). */
+void detector_flush(struct detector *d, uint64_t ns);
+/* The declared scans, in order of detection; returns how many (up to max). */
+uint32_t detector_scans(const struct detector *d, struct det_scan *out, uint32_t max);
+const struct det_stats *detector_stats(const struct detector *d);
+
+const char *scan_kind_name(enum scan_kind k);
+const char *scan_tool_name(enum scan_tool t);
+
+#endif

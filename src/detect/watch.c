@@ -1,0 +1,185 @@
+#include "detect/watch.h"
+
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "detect/detect.h"
+
+struct feed {
+    struct detector *d;
+    int dlt;
+    uint64_t last_ns;
+};
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
+{
+    struct feed *f = (struct feed *)user;
+    uint64_t ns = (uint64_t)h->ts.tv_sec * NS_PER_SEC + (uint64_t)h->ts.tv_usec * 1000;
+    f->last_ns = MAX(f->last_ns, ns);
+    int off = packet_link_offset(f->dlt, frame, h->caplen);
+    struct reply r;
+    if (off < 0)
+        return; /* not IPv4 (ARP, IPv6): not watched yet */
+    int rc = packet_decode(frame + off, h->caplen - (size_t)off, &r);
+    if (rc < 0)
+        detector_malformed(f->d);
+    else if (rc > 0)
+        detector_packet(f->d, &r, f->last_ns);
+}
+
+static pcap_t *open_input(const struct conf *c, err_t *e)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p;
+    if (c->detect_file) {
+        p = pcap_open_offline(c->detect_file, errbuf);
+        if (!p)
+            err_set(e, "cannot read capture %s: %s", c->detect_file, errbuf);
+        return p;
+    }
+    const char *ifname = c->iface ? c->iface : "any";
+    p = pcap_create(ifname, errbuf);
+    if (!p) {
+        err_set(e, "capture on %s: %s", ifname, errbuf);
+        return NULL;
+    }
+    pcap_set_snaplen(p, 256);
+    pcap_set_immediate_mode(p, 1);
+    pcap_set_buffer_size(p, 32 << 20);
+    if (pcap_activate(p) < 0) {
+        err_set(e, "capture on %s: %s", ifname, pcap_geterr(p));
+        pcap_close(p);
+        return NULL;
+    }
+    pcap_setnonblock(p, 1, errbuf);
+    return p;
+}
+
+static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
+                     const volatile sig_atomic_t *stop)
+{
+    if (c->detect_file) {
+        while (!*stop && pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
+            ;
+        return;
+    }
+    uint64_t end = c->detect_for_ns ? now_ns() + c->detect_for_ns : UINT64_MAX;
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(p), .events = POLLIN};
+    while (!*stop && now_ns() < end) {
+        poll(&pfd, 1, 100);
+        while (pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
+            ;
+    }
+}
+
+static void iso_time(uint64_t ns, char *buf, size_t n)
+{
+    time_t t = (time_t)(ns / NS_PER_SEC);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + k, n - k, ".%06uZ", (unsigned)(ns % NS_PER_SEC / 1000));
+}
+
+static void print_line(FILE *f, const struct det_scan *s)
+{
+    char src[INET_ADDRSTRLEN], a[40], b[40];
+    struct in_addr in = {htonl(s->src)};
+    inet_ntop(AF_INET, &in, src, sizeof src);
+    iso_time(s->first_ns, a, sizeof a);
+    iso_time(s->last_ns, b, sizeof b);
+    fprintf(f, "scan from %s: %s %s, tool %s (%s); %u host%s, %u port%s, %llu probes, %u open; "
+               "%s .. %s; detected after %llu probes%s\n",
+            src, s->shape, scan_kind_name(s->kind), scan_tool_name(s->tool), s->evidence,
+            s->hosts, s->hosts == 1 ? "" : "s", s->ports, s->ports == 1 ? "" : "s",
+            (unsigned long long)s->probes, s->nopen, a, b, (unsigned long long)s->probes_to_detect,
+            s->one_way ? " (one direction only: by a weighted count)" : "");
+}
+
+static void print_json(FILE *f, const struct det_scan *s)
+{
+    char src[INET_ADDRSTRLEN], a[40], b[40];
+    struct in_addr in = {htonl(s->src)};
+    inet_ntop(AF_INET, &in, src, sizeof src);
+    iso_time(s->first_ns, a, sizeof a);
+    iso_time(s->last_ns, b, sizeof b);
+    fprintf(f, "{\"event\":\"scan\",\"src\":\"%s\",\"type\":\"%s\",\"shape\":\"%s\",\"tool\":\"%s\","
+               "\"evidence\":\"%s\",\"hosts\":%u,\"ports\":%u,\"probes\":%llu,\"open\":[",
+            src, scan_kind_name(s->kind), s->shape, scan_tool_name(s->tool), s->evidence, s->hosts,
+            s->ports, (unsigned long long)s->probes);
+    for (uint32_t i = 0; i < s->nopen; i++)
+        fprintf(f, "%s%u", i ? "," : "", s->open[i]);
+    fprintf(f, "],\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"probes_to_detect\":%llu,\"one_way\":%s}\n",
+            a, b, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
+}
+
+/* More scans than this are summarised, not listed. */
+#define REPORT_MAX 64
+
+static void report(const struct conf *c, const struct detector *d, FILE *json)
+{
+    struct det_scan scans[REPORT_MAX];
+    uint32_t n = detector_scans(d, scans, REPORT_MAX);
+    const struct det_stats *st = detector_stats(d);
+    for (uint32_t i = 0; i < n; i++) {
+        print_line(stdout, &scans[i]);
+        if (json)
+            print_json(json, &scans[i]);
+    }
+    printf("detect: %llu packets, %llu malformed, %u scan%s%s\n", (unsigned long long)st->packets,
+           (unsigned long long)st->malformed, n, n == 1 ? "" : "s",
+           n == REPORT_MAX ? " (the first ones; more not listed)" : "");
+    if (json)
+        fprintf(json, "{\"event\":\"summary\",\"packets\":%llu,\"malformed\":%llu,\"scans\":%u,"
+                      "\"sources_evicted\":%llu}\n",
+                (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
+                (unsigned long long)st->sources_evicted);
+    (void)c;
+}
+
+static FILE *open_json(const struct conf *c, err_t *e)
+{
+    for (int i = 0; i < c->noutputs; i++) {
+        if (c->outputs[i].kind != OUT_JSON)
+            continue;
+        if (!strcmp(c->outputs[i].path, "-"))
+            return stdout;
+        FILE *f = fopen(c->outputs[i].path, "w");
+        if (!f)
+            err_set(e, "cannot write %s", c->outputs[i].path);
+        return f;
+    }
+    return NULL;
+}
+
+int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e)
+{
+    e->msg[0] = 0;
+    FILE *json = open_json(c, e);
+    if (!json && e->msg[0])
+        return -1;
+    pcap_t *p = open_input(c, e);
+    struct feed f = {.d = detector_new(1u << 14, 1u << 20)};
+    int rc = p && f.d ? 0 : -1;
+    if (rc == 0) {
+        f.dlt = pcap_datalink(p);
+        read_all(p, &f, c, stop);
+        if (c->detect_file && pcap_geterr(p)[0] && strstr(pcap_geterr(p), "truncated"))
+            fprintf(stderr, "scout: %s: %s (read up to there)\n", c->detect_file, pcap_geterr(p));
+        detector_flush(f.d, f.last_ns + 3 * NS_PER_SEC);
+        report(c, f.d, json);
+    } else if (!f.d) {
+        rc = err_set(e, "out of memory");
+    }
+    if (p)
+        pcap_close(p);
+    detector_free(f.d);
+    if (json && json != stdout)
+        fclose(json);
+    return rc;
+}

@@ -1,0 +1,74 @@
+# Lab tests of --detect: scans by scout, nmap and masscan recorded on the lab
+# bridge and read back with -r; benign traffic must give no scan at all.
+
+# record NAME CMD...: runs CMD in the scanner namespace while tcpdump records
+# the bridge (every host's traffic) into $WORK/NAME.pcap.
+record() {
+    local name=$1 tp; shift
+    ip netns exec "$(lab_ns sw)" tcpdump -i br0 -w "$WORK/$name.pcap" -U -s 256 >/dev/null 2>&1 &
+    tp=$!
+    sleep 1
+    ip netns exec "$(lab_ns scan)" "$@" >/dev/null 2>&1
+    sleep 2.5 # silence after the last probe is part of the evidence
+    kill "$tp"
+    wait "$tp" 2>/dev/null
+}
+
+# detected NAME TYPE SHAPE TOOL: exactly one scan, from the scanner, as named.
+detected() {
+    "$SCOUT" --detect -r "$WORK/$1.pcap" -oJ "$WORK/$1.json" >"$WORK/$1.txt" 2>&1 || return 1
+    python3 - "$WORK/$1.json" "$LAB_SCAN_IP" "$2" "$3" "$4" <<'PY'
+import json, sys
+path, src, typ, shape, tool = sys.argv[1:]
+scans = [j for j in map(json.loads, open(path)) if j["event"] == "scan"]
+want = dict(src=src, type=typ, shape=shape, tool=tool)
+got = [{k: s[k] for k in want} for s in scans]
+fields = {"event", "src", "type", "shape", "tool", "evidence", "hosts", "ports", "probes", "open",
+          "first_seen", "last_seen", "probes_to_detect"}
+ok = got == [want] and fields <= set(scans[0])
+print("detect:", got, "want", [want])
+sys.exit(0 if ok else 1)
+PY
+}
+
+test_detect_scan_types() {
+    local m; m=$(lab_in t2 cat /sys/class/net/eth0/address)
+    record d-scout "$SCOUT" -n -Pn -sS -p 1-1000 $LAB_T2
+    check "scout -sS: syn, vertical, scout" detected d-scout syn vertical scout
+    record d-nsyn nmap -n -Pn -sS -T4 -p 1-1000 $LAB_T2
+    check "nmap -sS: syn, vertical, nmap" detected d-nsyn syn vertical nmap
+    record d-nconn nmap -n -Pn -sT -T4 -p 1-1000 $LAB_T2
+    check "nmap -sT: connect, vertical, unknown tool (the kernel built it)" detected d-nconn connect vertical unknown
+    local t
+    for t in F:fin N:null X:xmas A:ack M:maimon; do
+        record "d-n${t#*:}" nmap -n -Pn "-s${t%%:*}" -T4 -p 1-300 $LAB_T2
+        check "nmap -s${t%%:*}: ${t#*:}, vertical, nmap" detected "d-n${t#*:}" "${t#*:}" vertical nmap
+    done
+    record d-nudp nmap -n -Pn -sU -T5 --max-retries 1 -p 1-40 $LAB_T2
+    check "nmap -sU: udp, vertical" detected d-nudp udp vertical unknown
+    record d-horiz nmap -n -Pn -sS -T4 -p 80,81 198.18.0.10-13
+    check "nmap -sS -p 80,81 over four hosts: horizontal" detected d-horiz syn horizontal nmap
+    record d-masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2
+    check "masscan: syn, vertical, masscan" detected d-masscan syn vertical masscan
+}
+
+test_detect_benign() {
+    lab_in t6 python3 "$LAB_SRC/udpecho.py" 53 >/dev/null 2>&1 &
+    sleep 0.5
+    record d-benign python3 "$LAB_SRC/benign.py" $LAB_T6,$LAB_T1,$LAB_T3 $LAB_T6 $LAB_T1
+    "$SCOUT" --detect -r "$WORK/d-benign.pcap" -oJ "$WORK/d-benign.json" >"$WORK/d-benign.txt"
+    check "HTTP load, DNS, several services, retries, a crawler, SSH: no scan" \
+        grep -q '"event":"summary",.*"scans":0' "$WORK/d-benign.json"
+    check "... and the recording was not empty" bash -c \
+        "grep -o '\"packets\":[0-9]*' '$WORK/d-benign.json' | awk -F: '\$2 > 1000 {ok=1} END {exit !ok}'"
+}
+
+test_detect_bad_input() {
+    record d-small "$SCOUT" -n -Pn -sS -p 1-200 $LAB_T2
+    head -c 3000 "$WORK/d-small.pcap" >"$WORK/trunc.pcap"
+    check "a truncated capture is read up to the cut, no crash" \
+        bash -c "$SCOUT --detect -r '$WORK/trunc.pcap' | grep -q '^detect: [0-9]* packets'"
+    head -c 4096 /dev/urandom >"$WORK/garbage.pcap"
+    expect_exit 1 "a file that is no capture: a clear error" "$SCOUT" --detect -r "$WORK/garbage.pcap"
+    expect_exit 2 "--detect with a target: a clear error" "$SCOUT" --detect 10.0.0.1
+}
