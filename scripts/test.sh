@@ -20,5 +20,13 @@ mkdir -p build/fuzz/corpus-probedb
 printf 'Probe TCP NULL q||\nmatch ssh m|^SSH-([\\d.]+)-(\\w+)|s p/$P(2)/ v/$1/ i/$SUBST(2,"_"," ")/ cpe:/a:x:$1/a\n\0SSH-2.0-OpenSSH_9\r\n' \
     >build/fuzz/corpus-probedb/seed1
 ./build/fuzz/fuzz_probedb -max_total_time=20 -max_len=512 build/fuzz/corpus-probedb 2>&1 | tail -1
+mkdir -p build/fuzz/corpus-capture
+python3 -c '
+import struct, sys
+ip = bytes.fromhex("4500002c00010000ff06000001020304050607080400005000000001000000006002040000000000020405b4")
+eth = b"\x00" * 12 + b"\x08\x00" + ip
+sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 256, 1)
+                        + struct.pack("<IIII", 1, 0, len(eth), len(eth)) + eth)' >build/fuzz/corpus-capture/seed1
+./build/fuzz/fuzz_capture -max_total_time=20 -max_len=2048 build/fuzz/corpus-capture 2>&1 | tail -1
 echo "### lab tests"
 SCOUT="$PWD/build/san/scout" bash tests/lab/run-all.sh

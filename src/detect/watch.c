@@ -16,20 +16,26 @@ struct feed {
     uint64_t last_ns;
 };
 
-static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
+void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, const uint8_t *frame,
+                  uint64_t *last_ns)
 {
-    struct feed *f = (struct feed *)user;
     uint64_t ns = (uint64_t)h->ts.tv_sec * NS_PER_SEC + (uint64_t)h->ts.tv_usec * 1000;
-    f->last_ns = MAX(f->last_ns, ns);
-    int off = packet_link_offset(f->dlt, frame, h->caplen);
+    *last_ns = MAX(*last_ns, ns); /* capture clocks may step back: never the detector's */
+    int off = packet_link_offset(dlt, frame, h->caplen);
     struct reply r;
     if (off < 0)
         return; /* not IPv4 (ARP, IPv6): not watched yet */
     int rc = packet_decode(frame + off, h->caplen - (size_t)off, &r);
     if (rc < 0)
-        detector_malformed(f->d);
+        detector_malformed(d);
     else if (rc > 0)
-        detector_packet(f->d, &r, f->last_ns);
+        detector_packet(d, &r, *last_ns);
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *frame)
+{
+    struct feed *f = (struct feed *)user;
+    detect_frame(f->d, f->dlt, h, frame, &f->last_ns);
 }
 
 static pcap_t *open_input(const struct conf *c, err_t *e)

@@ -10,8 +10,15 @@
 
 #include <signal.h>
 
+#include <pcap/pcap.h>
+
 #include "conf.h"
+#include "detect/detect.h"
 
 int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e);
+
+/* One captured frame of link type dlt into d; *last_ns keeps time monotonic. */
+void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, const uint8_t *frame,
+                  uint64_t *last_ns);
 
 #endif
