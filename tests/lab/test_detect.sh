@@ -72,3 +72,29 @@ test_detect_bad_input() {
     expect_exit 1 "a file that is no capture: a clear error" "$SCOUT" --detect -r "$WORK/garbage.pcap"
     expect_exit 2 "--detect with a target: a clear error" "$SCOUT" --detect 10.0.0.1
 }
+
+test_detect_flood() {
+    # 300 000 SYNs from random sources, and inside them a real 500-port scan:
+    # the flood must neither hide the scan nor be called one, and the
+    # bounded source table must have evicted (not grown).
+    python3 "$LAB_SRC/mkflood.py" "$WORK/flood.pcap" 300000 500
+    "$SCOUT" --detect -r "$WORK/flood.pcap" -oJ "$WORK/flood.json" >/dev/null
+    check "a scan inside a random-source flood is found, and only it" python3 -c "
+import json, sys
+lines = [json.loads(l) for l in open('$WORK/flood.json')]
+scans = [l for l in lines if l['event'] == 'scan']
+summary = lines[-1]
+ok = [s['src'] for s in scans] == ['$LAB_SCAN_IP'] and scans[0]['type'] == 'syn' and summary['sources_evicted'] > 100000
+sys.exit(0 if ok else 1)"
+}
+
+test_detect_live() {
+    # Live on the target's interface while nmap scans it; stops by itself.
+    lab_in t2 "$SCOUT" --detect -e eth0 --detect-for 6s -oJ "$WORK/live.json" >"$WORK/live.txt" 2>&1 &
+    local pid=$!
+    sleep 1.5
+    lab_in scan nmap -n -Pn -sS -T4 -p 1-500 $LAB_T2 >/dev/null 2>&1
+    wait "$pid"
+    check "--detect -e eth0 --detect-for 6s sees nmap's scan live" \
+        grep -q "\"src\":\"$LAB_SCAN_IP\",\"type\":\"syn\",\"shape\":\"vertical\",\"tool\":\"nmap\"" "$WORK/live.json"
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# bench/detect.sh: scout --detect on recorded scans and on a large capture.
+#
+# 1. Records, on the lab bridge, scans by scout, nmap (each scan type) and
+#    masscan, and a benign workload; prints per recording what --detect
+#    reported (found, type, tool, probes until detection) and its false
+#    positives on the benign one.
+# 2. Times `scout --detect -r` over synthetic captures of a random-source SYN
+#    flood with a real scan inside, at two sizes: packets per second (target
+#    >= 1 M/s on one core) and peak RSS (target: flat as the flood grows).
+# Debian's scanlogd is not compared yet (see the README's status).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SCOUT=${SCOUT:-$here/../build/scout}
+source "$here/../tests/lab/lab.sh"
+lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
+WORK=$LAB_DIR/bench
+mkdir -p "$WORK"
+source "$here/../tests/lab/test_detect.sh" # record()
+
+printf '%-22s %-6s %-8s %-8s %-10s %s\n' recording found type tool shape probes_to_detect
+row() { # NAME
+    "$SCOUT" --detect -r "$WORK/$1.pcap" -oJ "$WORK/$1.json" >/dev/null
+    python3 - "$WORK/$1.json" "$1" <<'PY'
+import json, sys
+scans = [j for j in map(json.loads, open(sys.argv[1])) if j["event"] == "scan"]
+name = sys.argv[2]
+if not scans:
+    print(f"{name:22s} {'no':6s}")
+for s in scans:
+    print(f"{name:22s} {'yes':6s} {s['type']:8s} {s['tool']:8s} {s['shape']:10s} {s['probes_to_detect']}")
+PY
+}
+m=$(lab_in t2 cat /sys/class/net/eth0/address)
+record scout-sS "$SCOUT" -n -Pn -sS -p 1-1000 $LAB_T2; row scout-sS
+for t in S T F N X A M; do
+    record "nmap-s$t" nmap -n -Pn "-s$t" -T4 -p 1-1000 $LAB_T2; row "nmap-s$t"
+done
+record nmap-sU nmap -n -Pn -sU -T5 --max-retries 1 -p 1-40 $LAB_T2; row nmap-sU
+record nmap-slow nmap -n -Pn -sS -T2 -p 1-12 $LAB_T2; row nmap-slow
+record nmap-horizontal nmap -n -Pn -sS -T4 -p 80,81 198.18.0.10-13; row nmap-horizontal
+record masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2; row masscan
+lab_in t6 python3 "$LAB_SRC/udpecho.py" 53 >/dev/null 2>&1 &
+record benign python3 "$LAB_SRC/benign.py" $LAB_T6,$LAB_T1,$LAB_T3 $LAB_T6 $LAB_T1
+echo "false positives on the benign recording (should be none):"; row benign
+
+for n in 1000000 4000000; do
+    python3 "$LAB_SRC/mkflood.py" "$WORK/flood.pcap" $n 1000
+    /usr/bin/time -f "%e %M" -o "$WORK/t" "$SCOUT" --detect -r "$WORK/flood.pcap" -oJ "$WORK/f.json" >/dev/null
+    read -r secs rss <"$WORK/t"
+    pk=$(grep -o '"packets":[0-9]*' "$WORK/f.json" | cut -d: -f2)
+    found=$(grep -c '"event":"scan"' "$WORK/f.json")
+    python3 -c "print(f'flood of {$n:>8} + scan: {$pk} packets in {$secs} s = {$pk / max($secs, 0.01) / 1e6:.2f} M packets/s, peak RSS {$rss / 1024:.1f} MiB, scans found {$found}')"
+done
