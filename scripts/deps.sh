@@ -13,7 +13,8 @@ pkgs=(
     ethtool           # the lab's lossy wire: checksum offload off on its ends
     util-linux        # setpriv: the unprivileged -sT test
     nmap              # nmap-common's nmap-services (port names and frequencies), and the benchmark peer
-    masscan           # the other benchmark peer (bench/syn.sh)
+    masscan           # the other benchmark peer (bench/syn.sh), and a scanner for --detect to name
+    tcpdump           # records the lab traffic that the --detect tests read back
     libxml2-utils     # xmllint: validates our XML against nmap.dtd
     openssh-server nginx-light  # real services on the lab hosts
     vsftpd redis-server         # more real services for -sV
