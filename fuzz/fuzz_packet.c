@@ -1,5 +1,5 @@
 /* libFuzzer target for the receive path's one decoder: link-layer offsets
- * and IPv4/TCP/ICMP decoding of arbitrary bytes (truncated, bad lengths, bad
+ * and IPv4/TCP/UDP/ICMP decoding of arbitrary bytes (truncated, bad lengths, bad
  * checksums, garbage options).  It must never read out of bounds; what it
  * decodes must be self-consistent. */
 #include <stdlib.h>
@@ -25,7 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         struct reply r;
         int rc = packet_decode(frame + off, n - (size_t)off, &r);
-        if (rc == 1 && r.kind != REPLY_TCP && r.kind != REPLY_ICMP)
+        if (rc == 1 && r.kind != REPLY_TCP && r.kind != REPLY_ICMP && r.kind != REPLY_UDP &&
+            r.kind != REPLY_ICMP_QUERY)
+            abort();
+        /* Lengths read off the wire stay within what was captured. */
+        if (rc == 1 && (r.paylen > n || r.optlen > 40))
             abort();
     }
     free(frame);
