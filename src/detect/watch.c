@@ -92,36 +92,44 @@ static void iso_time(uint64_t ns, char *buf, size_t n)
     snprintf(buf + k, n - k, ".%06uZ", (unsigned)(ns % NS_PER_SEC / 1000));
 }
 
+/* A scan's address and times as text, shared by both report formats. */
+struct scan_text {
+    char src[INET_ADDRSTRLEN], first[40], last[40];
+};
+
+static void scan_text(const struct det_scan *s, struct scan_text *t)
+{
+    struct in_addr in = {htonl(s->src)};
+    inet_ntop(AF_INET, &in, t->src, sizeof t->src);
+    iso_time(s->first_ns, t->first, sizeof t->first);
+    iso_time(s->last_ns, t->last, sizeof t->last);
+}
+
 static void print_line(FILE *f, const struct det_scan *s)
 {
-    char src[INET_ADDRSTRLEN], a[40], b[40];
-    struct in_addr in = {htonl(s->src)};
-    inet_ntop(AF_INET, &in, src, sizeof src);
-    iso_time(s->first_ns, a, sizeof a);
-    iso_time(s->last_ns, b, sizeof b);
+    struct scan_text t;
+    scan_text(s, &t);
     fprintf(f, "scan from %s: %s %s, tool %s (%s); %u host%s, %u port%s, %llu probes, %u open; "
                "%s .. %s; detected after %llu probes%s\n",
-            src, s->shape, scan_kind_name(s->kind), scan_tool_name(s->tool), s->evidence,
+            t.src, s->shape, scan_kind_name(s->kind), scan_tool_name(s->tool), s->evidence,
             s->hosts, s->hosts == 1 ? "" : "s", s->ports, s->ports == 1 ? "" : "s",
-            (unsigned long long)s->probes, s->nopen, a, b, (unsigned long long)s->probes_to_detect,
+            (unsigned long long)s->probes, s->nopen, t.first, t.last,
+            (unsigned long long)s->probes_to_detect,
             s->one_way ? " (one direction only: by a weighted count)" : "");
 }
 
 static void print_json(FILE *f, const struct det_scan *s)
 {
-    char src[INET_ADDRSTRLEN], a[40], b[40];
-    struct in_addr in = {htonl(s->src)};
-    inet_ntop(AF_INET, &in, src, sizeof src);
-    iso_time(s->first_ns, a, sizeof a);
-    iso_time(s->last_ns, b, sizeof b);
+    struct scan_text t;
+    scan_text(s, &t);
     fprintf(f, "{\"event\":\"scan\",\"src\":\"%s\",\"type\":\"%s\",\"shape\":\"%s\",\"tool\":\"%s\","
                "\"evidence\":\"%s\",\"hosts\":%u,\"ports\":%u,\"probes\":%llu,\"open\":[",
-            src, scan_kind_name(s->kind), s->shape, scan_tool_name(s->tool), s->evidence, s->hosts,
+            t.src, scan_kind_name(s->kind), s->shape, scan_tool_name(s->tool), s->evidence, s->hosts,
             s->ports, (unsigned long long)s->probes);
     for (uint32_t i = 0; i < s->nopen; i++)
         fprintf(f, "%s%u", i ? "," : "", s->open[i]);
     fprintf(f, "],\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"probes_to_detect\":%llu,\"one_way\":%s}\n",
-            a, b, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
+            t.first, t.last, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
 }
 
 /* More scans than this are summarised, not listed. */
