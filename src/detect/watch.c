@@ -140,14 +140,18 @@ static void report(const struct conf *c, const struct detector *d, FILE *json)
     struct det_scan scans[REPORT_MAX];
     uint32_t n = detector_scans(d, scans, REPORT_MAX);
     const struct det_stats *st = detector_stats(d);
+    /* With -oJ - the JSON owns stdout; the readable lines step aside. */
+    FILE *text = json == stdout ? NULL : stdout;
     for (uint32_t i = 0; i < n; i++) {
-        print_line(stdout, &scans[i]);
+        if (text)
+            print_line(text, &scans[i]);
         if (json)
             print_json(json, &scans[i]);
     }
-    printf("detect: %llu packets, %llu malformed, %u scan%s%s\n", (unsigned long long)st->packets,
-           (unsigned long long)st->malformed, n, n == 1 ? "" : "s",
-           n == REPORT_MAX ? " (the first ones; more not listed)" : "");
+    if (text)
+        fprintf(text, "detect: %llu packets, %llu malformed, %u scan%s%s\n",
+                (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
+                n == 1 ? "" : "s", n == REPORT_MAX ? " (the first ones; more not listed)" : "");
     if (json)
         fprintf(json, "{\"event\":\"summary\",\"packets\":%llu,\"malformed\":%llu,\"scans\":%u,"
                       "\"sources_evicted\":%llu}\n",
