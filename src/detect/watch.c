@@ -135,7 +135,7 @@ static void print_json(FILE *f, const struct det_scan *s)
 /* More scans than this are summarised, not listed. */
 #define REPORT_MAX 64
 
-static void report(const struct conf *c, const struct detector *d, FILE *json)
+static void report(const struct detector *d, FILE *json)
 {
     struct det_scan scans[REPORT_MAX];
     uint32_t n = detector_scans(d, scans, REPORT_MAX);
@@ -157,7 +157,6 @@ static void report(const struct conf *c, const struct detector *d, FILE *json)
                       "\"sources_evicted\":%llu}\n",
                 (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
                 (unsigned long long)st->sources_evicted);
-    (void)c;
 }
 
 static FILE *open_json(const struct conf *c, err_t *e)
@@ -190,7 +189,7 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
         if (c->detect_file && pcap_geterr(p)[0] && strstr(pcap_geterr(p), "truncated"))
             fprintf(stderr, "scout: %s: %s (read up to there)\n", c->detect_file, pcap_geterr(p));
         detector_flush(f.d, f.last_ns + 3 * NS_PER_SEC);
-        report(c, f.d, json);
+        report(f.d, json);
     } else if (!f.d) {
         rc = err_set(e, "out of memory");
     }
