@@ -1,6 +1,7 @@
 #include "detect/detect.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,13 +34,26 @@ struct source {
     uint32_t kind[SK_COUNT];
     uint32_t after_synack_rst, after_synack_ack;
     uint32_t tcp_probes, sig_nmap, sig_masscan, sig_zmap, sig_scout;
-    uint64_t hosts[HBITS / 64], ports[PBITS / 64];
-    uint16_t open[DET_OPEN_MAX];
     uint32_t nopen;
+    bool maps;              /* bitmaps in use (from the second probe on) */
+    uint32_t first_dst, first_port;
+    /* Not cleared for a new source: a flood source sends one probe, and
+     * clearing 1 KiB for each would cost more than all the rest. */
+    uint16_t open[DET_OPEN_MAX];
+    uint64_t hosts[HBITS / 64], ports[PBITS / 64];
+};
+
+/* The hot part of a source entry, kept apart so that a lookup or an
+ * eviction reads a few compact cache lines, not eight 1 KiB entries. */
+struct source_key {
+    uint32_t ip;
+    bool used;
+    float ev;               /* evidence(): what forgetting it would cost */
 };
 
 struct detector {
     struct source *src;
+    struct source_key *key;
     uint32_t nsrc, smask;
     struct contact *con;
     uint32_t ncon, cmask, sweep;
@@ -67,9 +81,10 @@ struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
     d->ncon = pow2_at_least(max_contacts);
     d->cmask = d->ncon - 1;
     d->src = calloc(d->nsrc, sizeof *d->src);
+    d->key = calloc(d->nsrc, sizeof *d->key);
     d->con = calloc(d->ncon, sizeof *d->con);
     d->rng = 0x9e3779b97f4a7c15ULL;
-    if (!d->src || !d->con) {
+    if (!d->src || !d->key || !d->con) {
         detector_free(d);
         return NULL;
     }
@@ -81,6 +96,7 @@ void detector_free(struct detector *d)
     if (!d)
         return;
     free(d->src);
+    free(d->key);
     free(d->con);
     free(d);
 }
@@ -101,29 +117,38 @@ static double evidence(const struct source *s)
     return s->declared ? 1e9 : s->llr + (double)s->weighted / 64;
 }
 
+/* Refreshes the eviction score of source s after its evidence changed. */
+static void rescore(struct detector *d, const struct source *s)
+{
+    d->key[s - d->src].ev = (float)evidence(s);
+}
+
 /* The entry of source ip, created if needed (evicting the weakest of a few
- * sampled entries when the table is full); NULL only for ip's own slot
- * chain being full of stronger sources, which a flood cannot arrange. */
+ * sampled entries when the table is full); NULL when all of them carry
+ * evidence, so a flood of new sources cannot push out a scanner. */
 static struct source *source_get(struct detector *d, uint32_t ip, uint64_t ns)
 {
     uint32_t h = (uint32_t)mix64(ip) & d->smask, victim = h;
     for (uint32_t i = 0; i < SAMPLE; i++) {
-        struct source *s = &d->src[(h + i) & d->smask];
-        if (s->used && s->ip == ip)
-            return s;
-        if (!s->used) {
+        const struct source_key *k = &d->key[(h + i) & d->smask];
+        if (k->used && k->ip == ip)
+            return &d->src[(h + i) & d->smask];
+        if (!k->used) {
             victim = (h + i) & d->smask;
             goto fill;
         }
-        if (evidence(s) < evidence(&d->src[victim]))
+        if (k->ev < d->key[victim].ev)
             victim = (h + i) & d->smask;
     }
-    if (evidence(&d->src[victim]) > 0.5) /* nothing weak to give up */
+    if (d->key[victim].ev > 0.5f) /* nothing weak to give up */
         return NULL;
     d->st.sources_evicted++;
 fill:
-    memset(&d->src[victim], 0, sizeof d->src[victim]);
-    d->src[victim] = (struct source){.ip = ip, .used = true, .first_ns = ns, .last_ns = ns};
+    memset(&d->src[victim], 0, offsetof(struct source, open));
+    d->src[victim].ip = ip;
+    d->src[victim].used = true;
+    d->src[victim].first_ns = d->src[victim].last_ns = ns;
+    d->key[victim] = (struct source_key){.ip = ip, .used = true, .ev = 0};
     return &d->src[victim];
 }
 
@@ -131,9 +156,9 @@ static struct source *source_find(struct detector *d, uint32_t ip)
 {
     uint32_t h = (uint32_t)mix64(ip) & d->smask;
     for (uint32_t i = 0; i < SAMPLE; i++) {
-        struct source *s = &d->src[(h + i) & d->smask];
-        if (s->used && s->ip == ip)
-            return s;
+        const struct source_key *k = &d->key[(h + i) & d->smask];
+        if (k->used && k->ip == ip)
+            return &d->src[(h + i) & d->smask];
     }
     return NULL;
 }
@@ -191,6 +216,26 @@ static uint32_t distinct(const uint64_t *bm, uint32_t bits)
     return (uint32_t)lround(-(double)bits * log((double)(bits - set) / bits));
 }
 
+/* Counts a probe's host and port into the source's distinct-count bitmaps;
+ * the first probe is only remembered (see struct source). */
+static void note_target(struct source *s, uint32_t dst, uint32_t port)
+{
+    if (s->probes == 1) {
+        s->first_dst = dst;
+        s->first_port = port;
+        return;
+    }
+    if (!s->maps) {
+        memset(s->hosts, 0, sizeof s->hosts);
+        memset(s->ports, 0, sizeof s->ports);
+        set_bit(s->hosts, HBITS, s->first_dst);
+        set_bit(s->ports, PBITS, s->first_port);
+        s->maps = true;
+    }
+    set_bit(s->hosts, HBITS, dst);
+    set_bit(s->ports, PBITS, port);
+}
+
 static void judge(struct detector *d, struct source *s, double failures)
 {
     s->llr += failures * STEP;
@@ -201,6 +246,7 @@ static void judge(struct detector *d, struct source *s, double failures)
         s->probes_to_detect = s->probes;
         s->order = ++d->declared;
     }
+    rescore(d, s);
 }
 
 static void outcome(struct detector *d, struct contact *c, bool success, uint64_t ns)
@@ -264,8 +310,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
                           .state = C_PENDING, .t_ns = ns};
     s->probes++;
     s->kind[k]++;
-    set_bit(s->hosts, HBITS, dst);
-    set_bit(s->ports, PBITS, (uint32_t)proto << 16 | dport);
+    note_target(s, dst, (uint32_t)proto << 16 | dport);
     if (proto == 6)
         tool_signs(s, r);
     /* No stack sends these to a port it never talked to: scanning by
@@ -273,6 +318,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
      * capture began too late to see: those wait for the answer.) */
     bool stealth = k == SK_FIN || k == SK_NULL || k == SK_XMAS;
     s->weighted += stealth ? 2 : 1;
+    rescore(d, s);
     if (stealth) {
         c->state = C_JUDGED;
         judge(d, s, 2);
@@ -444,10 +490,10 @@ static void fill_scan(const struct source *s, struct det_scan *o)
                            .first_ns = s->first_ns, .last_ns = s->last_ns,
                            .probes_to_detect = s->probes_to_detect, .nopen = s->nopen};
     o->tool = main_tool(s, o->kind, &o->evidence);
-    o->hosts = MAX(1u, distinct(s->hosts, HBITS));
-    o->ports = MAX(1u, distinct(s->ports, PBITS));
+    o->hosts = s->maps ? MAX(1u, distinct(s->hosts, HBITS)) : 1;
+    o->ports = s->maps ? MAX(1u, distinct(s->ports, PBITS)) : 1;
     o->shape = shape(o->hosts, o->ports);
-    memcpy(o->open, s->open, sizeof o->open);
+    memcpy(o->open, s->open, s->nopen * sizeof o->open[0]);
 }
 
 static int by_order(const void *a, const void *b)
