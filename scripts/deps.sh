@@ -14,6 +14,7 @@ pkgs=(
     util-linux        # setpriv: the unprivileged -sT test
     nmap              # nmap-common's nmap-services (port names and frequencies), and the benchmark peer
     masscan           # the other benchmark peer (bench/syn.sh), and a scanner for --detect to name
+    zmap              # a third scanner for --detect to name
     tcpdump           # records the lab traffic that the --detect tests read back
     scanlogd tcpreplay # bench/detect.sh: Debian's scan detector, fed the same recordings
     libxml2-utils     # xmllint: validates our XML against nmap.dtd

@@ -1,4 +1,4 @@
-# Lab tests of --detect: scans by scout, nmap and masscan recorded on the lab
+# Lab tests of --detect: scans by scout, nmap, masscan and zmap recorded on the lab
 # bridge and read back with -r; benign traffic must give no scan at all.
 
 # record NAME CMD...: runs CMD in the scanner namespace while tcpdump records
@@ -48,6 +48,12 @@ test_detect_scan_types() {
     check "nmap -sU: udp, vertical" detected d-nudp udp vertical unknown
     record d-horiz nmap -n -Pn -sS -T4 -p 80,81 198.18.0.10-13
     check "nmap -sS -p 80,81 over four hosts: horizontal" detected d-horiz syn horizontal nmap
+    record d-block nmap -n -Pn -sS -T4 -p 1-30 198.18.0.10-13
+    check "nmap -sS -p 1-30 over four hosts: block" detected d-block syn block nmap
+    : >"$WORK/no-blocklist"
+    record d-zmap zmap -p 80 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -r 500 \
+        --cooldown-time=1 198.18.0.0/28
+    check "zmap -p 80 over a /28: horizontal, zmap" detected d-zmap syn horizontal zmap
     record d-masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2
     check "masscan: syn, vertical, masscan" detected d-masscan syn vertical masscan
 }
