@@ -111,6 +111,11 @@ const struct det_stats *detector_stats(const struct detector *d)
     return &d->st;
 }
 
+uint32_t detector_declared(const struct detector *d)
+{
+    return d->declared;
+}
+
 /* A source's evidence, for eviction: what it would cost to forget it. */
 static double evidence(const struct source *s)
 {

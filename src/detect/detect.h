@@ -71,6 +71,8 @@ void detector_flush(struct detector *d, uint64_t ns);
 /* The declared scans, in order of detection; returns how many (up to max). */
 uint32_t detector_scans(const struct detector *d, struct det_scan *out, uint32_t max);
 const struct det_stats *detector_stats(const struct detector *d);
+/* How many scans have been declared so far (live mode announces new ones). */
+uint32_t detector_declared(const struct detector *d);
 
 const char *scan_kind_name(enum scan_kind k);
 const char *scan_tool_name(enum scan_tool t);

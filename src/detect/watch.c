@@ -9,6 +9,10 @@
 #include <time.h>
 
 #include "detect/detect.h"
+#include "privs.h"
+
+/* More scans than this are summarised, not listed. */
+#define REPORT_MAX 64
 
 struct feed {
     struct detector *d;
@@ -63,11 +67,42 @@ static pcap_t *open_input(const struct conf *c, err_t *e)
         return NULL;
     }
     pcap_setnonblock(p, 1, errbuf);
+    char who[64];
+    if (!c->keep_privileges && privs_drop(who, sizeof who, e) < 0) {
+        pcap_close(p);
+        return NULL;
+    }
     return p;
 }
 
+static void print_json(FILE *f, const struct det_scan *s, const char *event);
+static void print_line(FILE *f, const struct det_scan *s);
+
+/* Live: a scan is announced when it is declared (event "scan-start"), and
+ * reported in full when the watch ends: two lines per scan at most. */
+static void announce(struct feed *f, FILE *json, uint32_t *shown)
+{
+    uint32_t n = detector_declared(f->d);
+    if (n <= *shown || *shown >= REPORT_MAX)
+        return;
+    struct det_scan scans[REPORT_MAX];
+    uint32_t k = detector_scans(f->d, scans, REPORT_MAX);
+    for (uint32_t i = *shown; i < k; i++) {
+        if (json != stdout) {
+            printf("started: ");
+            print_line(stdout, &scans[i]);
+        }
+        if (json)
+            print_json(json, &scans[i], "scan-start");
+    }
+    fflush(stdout);
+    if (json)
+        fflush(json);
+    *shown = k;
+}
+
 static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
-                     const volatile sig_atomic_t *stop)
+                     const volatile sig_atomic_t *stop, FILE *json)
 {
     if (c->detect_file) {
         while (!*stop && pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
@@ -76,10 +111,12 @@ static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
     }
     uint64_t end = c->detect_for_ns ? now_ns() + c->detect_for_ns : UINT64_MAX;
     struct pollfd pfd = {.fd = pcap_get_selectable_fd(p), .events = POLLIN};
+    uint32_t shown = 0;
     while (!*stop && now_ns() < end) {
         poll(&pfd, 1, 100);
         while (pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
             ;
+        announce(f, json, &shown);
     }
 }
 
@@ -118,22 +155,19 @@ static void print_line(FILE *f, const struct det_scan *s)
             s->one_way ? " (one direction only: by a weighted count)" : "");
 }
 
-static void print_json(FILE *f, const struct det_scan *s)
+static void print_json(FILE *f, const struct det_scan *s, const char *event)
 {
     struct scan_text t;
     scan_text(s, &t);
-    fprintf(f, "{\"event\":\"scan\",\"src\":\"%s\",\"type\":\"%s\",\"shape\":\"%s\",\"tool\":\"%s\","
+    fprintf(f, "{\"event\":\"%s\",\"src\":\"%s\",\"type\":\"%s\",\"shape\":\"%s\",\"tool\":\"%s\","
                "\"evidence\":\"%s\",\"hosts\":%u,\"ports\":%u,\"probes\":%llu,\"open\":[",
-            t.src, scan_kind_name(s->kind), s->shape, scan_tool_name(s->tool), s->evidence, s->hosts,
+            event, t.src, scan_kind_name(s->kind), s->shape, scan_tool_name(s->tool), s->evidence, s->hosts,
             s->ports, (unsigned long long)s->probes);
     for (uint32_t i = 0; i < s->nopen; i++)
         fprintf(f, "%s%u", i ? "," : "", s->open[i]);
     fprintf(f, "],\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"probes_to_detect\":%llu,\"one_way\":%s}\n",
             t.first, t.last, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
 }
-
-/* More scans than this are summarised, not listed. */
-#define REPORT_MAX 64
 
 static void report(const struct detector *d, FILE *json)
 {
@@ -146,7 +180,7 @@ static void report(const struct detector *d, FILE *json)
         if (text)
             print_line(text, &scans[i]);
         if (json)
-            print_json(json, &scans[i]);
+            print_json(json, &scans[i], "scan");
     }
     if (text)
         fprintf(text, "detect: %llu packets, %llu malformed, %u scan%s%s\n",
@@ -185,7 +219,7 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
     int rc = p && f.d ? 0 : -1;
     if (rc == 0) {
         f.dlt = pcap_datalink(p);
-        read_all(p, &f, c, stop);
+        read_all(p, &f, c, stop, json);
         if (c->detect_file && pcap_geterr(p)[0] && strstr(pcap_geterr(p), "truncated"))
             fprintf(stderr, "scout: %s: %s (read up to there)\n", c->detect_file, pcap_geterr(p));
         detector_flush(f.d, f.last_ns + 3 * NS_PER_SEC);

@@ -1,10 +1,12 @@
 /* watch: scout --detect.  Frames come from a capture file (-r FILE, pcap or
  * pcapng, read by libpcap as tcpdump -r does) or live from an interface
  * (-e IFACE or "any", the same libpcap TPACKET_V3 ring as the scanner's
- * receiver) until SIGINT/SIGTERM or --detect-for; each goes through the one
- * decoder (packet.c) into the detector, and the scans found are reported:
- * one readable line each on stdout, and with -oJ FILE one JSON object each
- * ("event":"scan"), then a summary line ("event":"summary"). */
+ * receiver, after which privileges are dropped as for a scan) until
+ * SIGINT/SIGTERM or --detect-for; each goes through the one decoder
+ * (packet.c) into the detector, and the scans found are reported: one
+ * readable line each on stdout, and with -oJ FILE one JSON object each
+ * ("event":"scan"), then a summary line ("event":"summary").  Live, a scan
+ * is also announced when declared ("event":"scan-start"). */
 #ifndef SCOUT_DETECT_WATCH_H
 #define SCOUT_DETECT_WATCH_H
 

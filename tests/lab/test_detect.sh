@@ -102,5 +102,7 @@ test_detect_live() {
     lab_in scan nmap -n -Pn -sS -T4 -p 1-500 $LAB_T2 >/dev/null 2>&1
     wait "$pid"
     check "--detect -e eth0 --detect-for 6s sees nmap's scan live" \
-        grep -q "\"src\":\"$LAB_SCAN_IP\",\"type\":\"syn\",\"shape\":\"vertical\",\"tool\":\"nmap\"" "$WORK/live.json"
+        grep -q "\"event\":\"scan\",\"src\":\"$LAB_SCAN_IP\",\"type\":\"syn\",\"shape\":\"vertical\",\"tool\":\"nmap\"" "$WORK/live.json"
+    check "... announced it when declared, then reported it once at the end" bash -c \
+        "[ \$(grep -c '\"event\":\"scan-start\"' '$WORK/live.json') = 1 ] && [ \$(grep -c '\"event\":\"scan\"' '$WORK/live.json') = 1 ]"
 }
