@@ -32,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc == 1 && (r.paylen > n || r.optlen > 40))
             abort();
     }
+    struct reply a;
+    if (packet_arp(dlt, frame, n, &a) == 1 && a.kind != REPLY_ARP)
+        abort();
     free(frame);
     return 0;
 }

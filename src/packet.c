@@ -200,3 +200,26 @@ int packet_link_offset(int dlt, const uint8_t *frame, size_t len)
         return -1;
     }
 }
+
+int packet_arp(int dlt, const uint8_t *frame, size_t len, struct reply *r)
+{
+    size_t off;
+    if (dlt == 1 && len >= 14 && get16(frame + 12) == 0x0806)
+        off = 14;
+    else if (dlt == 113 && len >= 16 && get16(frame + 14) == 0x0806)
+        off = 16;
+    else
+        return 0;
+    const uint8_t *a = frame + off;
+    if (len - off < 28)
+        return -1;
+    /* Ethernet (1), IPv4 (0x0800), 6-byte hardware and 4-byte protocol addresses. */
+    if (get16(a) != 1 || get16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4)
+        return 0;
+    memset(r, 0, sizeof *r);
+    r->kind = REPLY_ARP;
+    r->icmp_type = (uint8_t)get16(a + 6);
+    r->src = addr_v4(get32(a + 14));
+    r->dst = addr_v4(get32(a + 24));
+    return r->icmp_type == 1 || r->icmp_type == 2 ? 1 : 0;
+}

@@ -36,6 +36,7 @@ enum reply_kind {
     REPLY_ICMP,       /* an ICMP error quoting a TCP or UDP packet (inner_proto) */
     REPLY_UDP,        /* a UDP datagram */
     REPLY_ICMP_QUERY, /* ICMP echo, timestamp or address-mask request or reply */
+    REPLY_ARP,        /* an ARP request or reply (packet_arp) */
 };
 
 struct reply {
@@ -65,6 +66,11 @@ int packet_decode(const uint8_t *pkt, size_t len, struct reply *r);
 /* Strips a link-layer header (pcap DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW);
  * returns the offset of the IPv4 header, or -1 if it is not IPv4. */
 int packet_link_offset(int dlt, const uint8_t *frame, size_t len);
+/* An ARP request or reply for IPv4 over Ethernet in a frame of link type
+ * dlt: fills *r (kind REPLY_ARP, src/dst = sender/target protocol address,
+ * icmp_type = the ARP operation) and returns 1; 0 if the frame is no ARP;
+ * -1 if it is a malformed one. */
+int packet_arp(int dlt, const uint8_t *frame, size_t len, struct reply *r);
 
 uint16_t inet_checksum(const void *data, size_t len, uint32_t sum);
 

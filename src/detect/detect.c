@@ -259,8 +259,8 @@ static void outcome(struct detector *d, struct contact *c, bool success, uint64_
     struct source *s = source_find(d, c->src);
     c->state = success && c->proto == 6 ? C_OPENED : C_JUDGED;
     c->t_ns = ns;
-    if (!s)
-        return;
+    if (!s || (success && c->proto == 0))
+        return; /* an answered ARP request is no evidence either way */
     judge(d, s, success ? -1 : 1);
     if (success && c->proto == 6 && s->nopen < DET_OPEN_MAX) {
         bool dup = false;
@@ -391,6 +391,20 @@ static void on_icmp_query(struct detector *d, const struct reply *r, uint64_t ns
     }
 }
 
+/* ARP: a request is a first contact to (target, 0, proto 0), a reply settles it. */
+static void on_arp(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    if (r->icmp_type == 1) {
+        probe(d, r, SK_ARP, 0, 0, ns);
+        return;
+    }
+    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 0);
+    if (c && c->state == C_PENDING) {
+        d->replies++;
+        outcome(d, c, true, ns);
+    }
+}
+
 /* Settles a few pending contacts per packet: silence past the timeout. */
 static void sweep(struct detector *d, uint32_t n, uint64_t ns)
 {
@@ -418,6 +432,7 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
         break;
     case REPLY_ICMP: on_icmp_error(d, r, ns); break;
     case REPLY_ICMP_QUERY: on_icmp_query(d, r, ns); break;
+    case REPLY_ARP: on_arp(d, r, ns); break;
     default: d->st.ignored++; break;
     }
 }
@@ -429,8 +444,9 @@ void detector_flush(struct detector *d, uint64_t ns)
 
 const char *scan_kind_name(enum scan_kind k)
 {
-    static const char *const names[SK_COUNT] = {"syn", "connect", "fin", "null", "xmas", "ack",
-                                                "window", "maimon", "udp", "ping", "custom"};
+    static const char *const names[SK_COUNT] = {"syn",    "connect", "fin",  "null",
+                                                "xmas",   "ack",     "window", "maimon",
+                                                "udp",    "ping",    "arp",  "custom"};
     return k < SK_COUNT ? names[k] : "custom";
 }
 

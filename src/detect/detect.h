@@ -14,6 +14,9 @@
  *     the prober answers with a reset (half-open) as one.
  *   - Repeats to a (host, port) already judged are not first contacts: a
  *     client retrying one closed port is one failure, not many.
+ *   - ARP requests on the segment are first contacts too: one left without
+ *     a reply is a failure (a sweep of absent addresses); a reply is no
+ *     evidence either way (every host resolves its neighbours).
  * When the capture holds no replies at all (one direction visible), the
  * verdict falls back to a weighted count of first contacts and says so.
  *
@@ -31,7 +34,7 @@
 
 enum scan_kind {
     SK_SYN, SK_CONNECT, SK_FIN, SK_NULL, SK_XMAS, SK_ACK, SK_WINDOW, SK_MAIMON, SK_UDP, SK_PING,
-    SK_CUSTOM, SK_COUNT
+    SK_ARP, SK_CUSTOM, SK_COUNT
 };
 enum scan_tool { TOOL_UNKNOWN, TOOL_NMAP, TOOL_MASSCAN, TOOL_ZMAP, TOOL_SCOUT };
 
