@@ -49,6 +49,7 @@ record nmap-block nmap -n -Pn -sS -T4 -p 1-30 198.18.0.10-13; row nmap-block
 : >"$WORK/no-blocklist"
 record zmap zmap -p 80 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -r 500 --cooldown-time=1 \
     198.18.0.0/28; row zmap
+record nmap-sO nmap -n -Pn -sO -T4 -p 1-60 $LAB_T2; row nmap-sO
 record nmap-arp-sweep nmap -n -sn 198.18.0.0/27; row nmap-arp-sweep
 record masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2; row masscan
 lab_in t6 python3 "$LAB_SRC/udpecho.py" 53 >/dev/null 2>&1 &

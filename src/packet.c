@@ -93,16 +93,17 @@ static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
             return -1;
         ihl = (in[0] & 0x0f) * 4;
     }
-    if ((size_t)ihl + 8 > inlen)
+    bool ports = in[9] == 6 || in[9] == 17;
+    if ((size_t)ihl > inlen || (ports && (size_t)ihl + 8 > inlen))
         return -1;
-    if (in[9] != 6 && in[9] != 17)
-        return 0;
     r->inner_proto = in[9];
     r->inner_src = addr_v4(get32(in + 12));
     r->inner_dst = addr_v4(get32(in + 16));
-    r->sport = get16(in + ihl);
-    r->dport = get16(in + ihl + 2);
-    r->seq = in[9] == 6 ? get32(in + ihl + 4) : 0;
+    if (ports) { /* other protocols (ICMP, IP-protocol probes) have no ports */
+        r->sport = get16(in + ihl);
+        r->dport = get16(in + ihl + 2);
+        r->seq = in[9] == 6 ? get32(in + ihl + 4) : 0;
+    }
     r->kind = REPLY_ICMP;
     return 1;
 }
@@ -172,11 +173,14 @@ int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
     r->ipid = get16(pkt + 4);
     const uint8_t *l4 = pkt + ihl;
     size_t l4len = total - (size_t)ihl;
+    r->proto = pkt[9];
     switch (pkt[9]) {
     case 1: return decode_icmp(l4, l4len, r);
     case 6: return decode_tcp(l4, l4len, r);
     case 17: return decode_udp(l4, l4len, r);
-    default: return 0;
+    default:
+        r->kind = REPLY_IP; /* another protocol: only its number matters here */
+        return 1;
     }
 }
 

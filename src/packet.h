@@ -33,10 +33,11 @@ size_t packet_build_tcp4(uint8_t *buf, const struct tcp_probe *p);
 enum reply_kind {
     REPLY_NONE = 0,
     REPLY_TCP,        /* a TCP segment */
-    REPLY_ICMP,       /* an ICMP error quoting a TCP or UDP packet (inner_proto) */
+    REPLY_ICMP,       /* an ICMP error quoting a packet (inner_proto; ports for TCP/UDP) */
     REPLY_UDP,        /* a UDP datagram */
     REPLY_ICMP_QUERY, /* ICMP echo, timestamp or address-mask request or reply */
     REPLY_ARP,        /* an ARP request or reply (packet_arp) */
+    REPLY_IP,         /* an IPv4 packet of another protocol (proto) */
 };
 
 struct reply {
@@ -51,7 +52,8 @@ struct reply {
     uint16_t window;
     uint8_t icmp_type, icmp_code;
     struct addr inner_src, inner_dst;
-    uint8_t inner_proto;         /* REPLY_ICMP: 6 or 17 */
+    uint8_t proto;               /* outer IP protocol */
+    uint8_t inner_proto;         /* REPLY_ICMP: the quoted packet's protocol */
     uint16_t ipid;               /* outer IP ID */
     uint8_t optlen;              /* TCP: bytes of options */
     uint16_t mss;                /* TCP: the MSS option's value, 0 if none */
@@ -59,8 +61,9 @@ struct reply {
 };
 
 /* Decodes one IPv4 packet.  Returns 1 with *r filled for a TCP segment, a UDP
- * datagram, an ICMP error quoting TCP or UDP, or an ICMP query; 0 for a
- * well-formed packet of no interest; -1 for a malformed one.  The raw
+ * datagram, an ICMP error quoting a packet, an ICMP query or a packet of
+ * another protocol; 0 for a well-formed packet of no interest (fragments,
+ * other ICMP); -1 for a malformed one.  The raw
  * scanner's receiver and the scan detector both read packets through it. */
 int packet_decode(const uint8_t *pkt, size_t len, struct reply *r);
 /* Strips a link-layer header (pcap DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW);

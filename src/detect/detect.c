@@ -370,7 +370,12 @@ static void on_tcp(struct detector *d, const struct reply *r, uint64_t ns)
 
 static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns)
 {
-    struct contact *c = con_find(d, r->inner_src.u.v4, r->inner_dst.u.v4, r->dport, r->inner_proto);
+    /* Contacts are keyed (port, proto) for TCP/UDP, (0, 1) for pings and
+     * (protocol, 255) for IP-protocol probes. */
+    uint8_t p = r->inner_proto;
+    bool ports = p == 6 || p == 17;
+    struct contact *c = con_find(d, r->inner_src.u.v4, r->inner_dst.u.v4,
+                                 ports ? r->dport : p == 1 ? 0 : p, ports || p == 1 ? p : 255);
     if (c && c->state == C_PENDING) {
         d->replies++;
         outcome(d, c, false, ns);
@@ -433,6 +438,7 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
     case REPLY_ICMP: on_icmp_error(d, r, ns); break;
     case REPLY_ICMP_QUERY: on_icmp_query(d, r, ns); break;
     case REPLY_ARP: on_arp(d, r, ns); break;
+    case REPLY_IP: probe(d, r, SK_IPPROTO, r->proto, 255, ns); break;
     default: d->st.ignored++; break;
     }
 }
@@ -446,7 +452,8 @@ const char *scan_kind_name(enum scan_kind k)
 {
     static const char *const names[SK_COUNT] = {"syn",    "connect", "fin",  "null",
                                                 "xmas",   "ack",     "window", "maimon",
-                                                "udp",    "ping",    "arp",  "custom"};
+                                                "udp",    "ping",    "arp",  "ip-proto",
+                                                "custom"};
     return k < SK_COUNT ? names[k] : "custom";
 }
 

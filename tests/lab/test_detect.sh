@@ -54,6 +54,8 @@ test_detect_scan_types() {
     record d-zmap zmap -p 80 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -r 500 \
         --cooldown-time=1 198.18.0.0/28
     check "zmap -p 80 over a /28: horizontal, zmap" detected d-zmap syn horizontal zmap
+    record d-ipproto nmap -n -Pn -sO -T4 -p 1-60 $LAB_T2
+    check "nmap -sO: ip-proto, vertical" detected d-ipproto ip-proto vertical unknown
     record d-arp nmap -n -sn 198.18.0.0/27
     check "nmap -sn over a /27 (an ARP sweep on the segment): arp, horizontal" detected d-arp arp horizontal unknown
     python3 "$LAB_SRC/topcapng.py" "$WORK/d-nsyn.pcap" "$WORK/d-ng.pcap"

@@ -78,8 +78,11 @@ void test_packet_malformed(void)
     CHECK(packet_decode(buf, n, &r) == -1);
     buf[24] = 0, buf[25] = 20; /* a UDP length of 20: 12 bytes of payload */
     CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_UDP && r.paylen == 12);
-    buf[9] = 47; /* GRE: well-formed, of no interest */
+    buf[9] = 47; /* GRE: only its protocol number is read */
+    CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_IP && r.proto == 47);
+    buf[6] = 0x20; /* a fragment (more fragments): of no interest */
     CHECK(packet_decode(buf, n, &r) == 0);
+    buf[6] = 0;
     frame[12] = 0x08;
     CHECK(packet_link_offset(1, frame, sizeof frame) == 14);
     CHECK(packet_link_offset(1, frame, 10) == -1);
