@@ -51,6 +51,10 @@ record zmap zmap -p 80 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -
     198.18.0.0/28; row zmap
 record nmap-sO nmap -n -Pn -sO -T4 -p 1-60 $LAB_T2; row nmap-sO
 record nmap-arp-sweep nmap -n -sn 198.18.0.0/27; row nmap-arp-sweep
+routed_range_up
+record nmap-ping-sweep nmap -n -sn -T4 198.19.0.0/28; row nmap-ping-sweep
+record nmap-echo-sweep nmap -n -sn -PE -T4 198.19.0.16/28; row nmap-echo-sweep
+routed_range_down
 record masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2; row masscan
 lab_in t6 python3 "$LAB_SRC/udpecho.py" 53 >/dev/null 2>&1 &
 record benign python3 "$LAB_SRC/benign.py" $LAB_T6,$LAB_T1,$LAB_T3 $LAB_T6 $LAB_T1

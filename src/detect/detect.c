@@ -35,6 +35,7 @@ struct source {
     uint32_t after_synack_rst, after_synack_ack;
     uint32_t tcp_probes, sig_nmap, sig_masscan, sig_zmap, sig_scout;
     uint32_t nopen;
+    uint32_t unheard;       /* contacts gone silent before any reply was seen */
     bool maps;              /* bitmaps in use (from the second probe on) */
     uint32_t first_dst, first_port;
     /* Not cleared for a new source: a flood source sends one probe, and
@@ -56,7 +57,10 @@ struct detector {
     struct source_key *key;
     uint32_t nsrc, smask;
     struct contact *con;
-    uint32_t ncon, cmask, sweep;
+    uint32_t ncon, cmask;
+    /* Contacts in the order they were made, for judging silence: a ring of
+     * indices into con (a slot since reused is skipped when it comes up). */
+    uint32_t *pend, pend_head, pend_tail;
     uint64_t replies;
     uint32_t declared;
     uint64_t rng;
@@ -83,8 +87,9 @@ struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
     d->src = calloc(d->nsrc, sizeof *d->src);
     d->key = calloc(d->nsrc, sizeof *d->key);
     d->con = calloc(d->ncon, sizeof *d->con);
+    d->pend = calloc(d->ncon, sizeof *d->pend);
     d->rng = 0x9e3779b97f4a7c15ULL;
-    if (!d->src || !d->key || !d->con) {
+    if (!d->src || !d->key || !d->con || !d->pend) {
         detector_free(d);
         return NULL;
     }
@@ -98,6 +103,7 @@ void detector_free(struct detector *d)
     free(d->src);
     free(d->key);
     free(d->con);
+    free(d->pend);
     free(d);
 }
 
@@ -145,7 +151,10 @@ static struct source *source_get(struct detector *d, uint32_t ip, uint64_t ns)
         if (k->ev < d->key[victim].ev)
             victim = (h + i) & d->smask;
     }
-    if (d->key[victim].ev > 0.5f) /* nothing weak to give up */
+    /* Only a declared scanner is never given up; among the rest the sample's
+     * weakest goes, so one-probe flood sources (a failure each, at most)
+     * make way for each other and not for a source that keeps failing. */
+    if (d->key[victim].ev >= (float)LLR_SCAN)
         return NULL;
     d->st.sources_evicted++;
 fill:
@@ -218,7 +227,9 @@ static uint32_t distinct(const uint64_t *bm, uint32_t bits)
         set += (uint32_t)__builtin_popcountll(bm[i]);
     if (set >= bits)
         return bits * 8;
-    return (uint32_t)lround(-(double)bits * log((double)(bits - set) / bits));
+    /* Rounded down: with no collision (set == n) the estimate is n + 0.5. */
+    double n = floor(-(double)bits * log((double)(bits - set) / bits));
+    return MAX(set, (uint32_t)n);
 }
 
 /* Counts a probe's host and port into the source's distinct-count bitmaps;
@@ -254,6 +265,21 @@ static void judge(struct detector *d, struct source *s, double failures)
     rescore(d, s);
 }
 
+/* A reply: from the first one on, the capture sees both directions, and
+ * the silences counted until then become the failures they were. */
+static void heard(struct detector *d)
+{
+    if (d->replies++)
+        return;
+    for (uint32_t i = 0; i < d->nsrc; i++) {
+        struct source *s = &d->src[i];
+        if (d->key[i].used && s->unheard) {
+            judge(d, s, s->unheard);
+            s->unheard = 0;
+        }
+    }
+}
+
 static void outcome(struct detector *d, struct contact *c, bool success, uint64_t ns)
 {
     struct source *s = source_find(d, c->src);
@@ -271,7 +297,7 @@ static void outcome(struct detector *d, struct contact *c, bool success, uint64_
     }
 }
 
-/* Evidence of which tool built a TCP probe (see detect.h for the rules). */
+/* Marks of the tool that built a TCP probe (the rules: detect.h). */
 static void tool_signs(struct source *s, const struct reply *r)
 {
     uint32_t dst = r->dst.u.v4;
@@ -285,6 +311,15 @@ static void tool_signs(struct source *s, const struct reply *r)
         s->sig_scout++;
     if (lean && (r->window == 1024 || r->window == 2048 || r->window == 3072 || r->window == 4096))
         s->sig_nmap++;
+}
+
+/* Queues contact i for the silence check; a full ring drops its oldest
+ * entry, which is then judged only at flush (or answered before). */
+static void pend_push(struct detector *d, uint32_t i)
+{
+    if (d->pend_head - d->pend_tail == d->ncon)
+        d->pend_tail++;
+    d->pend[d->pend_head++ & d->cmask] = i;
 }
 
 static enum scan_kind tcp_kind(uint8_t flags)
@@ -313,6 +348,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
     c = con_slot(d, src, dst, dport, proto);
     *c = (struct contact){.src = src, .dst = dst, .dport = dport, .proto = proto,
                           .state = C_PENDING, .t_ns = ns};
+    pend_push(d, (uint32_t)(c - d->con));
     s->probes++;
     s->kind[k]++;
     note_target(s, dst, (uint32_t)proto << 16 | dport);
@@ -338,7 +374,7 @@ static bool answer(struct detector *d, const struct reply *r, uint64_t ns)
     struct contact *c = con_find(d, to, from, r->sport, proto);
     if (!c || c->state != C_PENDING)
         return false;
-    d->replies++;
+    heard(d);
     bool ok = r->kind == REPLY_UDP || !(r->flags & TH_RST);
     outcome(d, c, ok, ns);
     return true;
@@ -377,7 +413,7 @@ static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns
     struct contact *c = con_find(d, r->inner_src.u.v4, r->inner_dst.u.v4,
                                  ports ? r->dport : p == 1 ? 0 : p, ports || p == 1 ? p : 255);
     if (c && c->state == C_PENDING) {
-        d->replies++;
+        heard(d);
         outcome(d, c, false, ns);
     }
 }
@@ -391,7 +427,7 @@ static void on_icmp_query(struct detector *d, const struct reply *r, uint64_t ns
     }
     struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 1);
     if (c && c->state == C_PENDING) {
-        d->replies++;
+        heard(d);
         outcome(d, c, true, ns);
     }
 }
@@ -405,30 +441,44 @@ static void on_arp(struct detector *d, const struct reply *r, uint64_t ns)
     }
     struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 0);
     if (c && c->state == C_PENDING) {
-        d->replies++;
+        heard(d);
         outcome(d, c, true, ns);
     }
 }
 
-/* Settles a few pending contacts per packet: silence past the timeout. */
+/* Settles a contact left unanswered for SILENCE_NS as a failure. */
+static void silence(struct detector *d, struct contact *c, uint64_t ns)
+{
+    if (d->replies) {
+        outcome(d, c, false, ns);
+        return;
+    }
+    /* Silence is evidence only where answers can be seen at all: until the
+     * first reply shows that they can, it is only counted (see heard()). */
+    c->state = C_JUDGED;
+    struct source *s = source_find(d, c->src);
+    if (s)
+        s->unheard++;
+}
+
+/* Judges, oldest first, up to n contacts whose answer is overdue as of ns. */
 static void sweep(struct detector *d, uint32_t n, uint64_t ns)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        struct contact *c = &d->con[d->sweep++ & d->cmask];
-        /* Silence is evidence only where answers can be seen at all. */
-        if (c->state == C_PENDING && ns - c->t_ns > SILENCE_NS) {
-            if (d->replies)
-                outcome(d, c, false, ns);
-            else
-                c->state = C_JUDGED;
+    for (; n && d->pend_tail != d->pend_head; n--) {
+        struct contact *c = &d->con[d->pend[d->pend_tail & d->cmask]];
+        if (c->state == C_PENDING) {
+            if ((int64_t)(ns - c->t_ns) <= (int64_t)SILENCE_NS)
+                return; /* the oldest is still in time, so are the rest */
+            silence(d, c, ns);
         }
+        d->pend_tail++;
     }
 }
 
 void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
 {
     d->st.packets++;
-    sweep(d, 4, ns);
+    sweep(d, 8, ns);
     switch (r->kind) {
     case REPLY_TCP: on_tcp(d, r, ns); break;
     case REPLY_UDP:
@@ -446,6 +496,9 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
 void detector_flush(struct detector *d, uint64_t ns)
 {
     sweep(d, d->ncon, ns);
+    for (uint32_t i = 0; i < d->ncon; i++) /* those the ring dropped */
+        if (d->con[i].state == C_PENDING && (int64_t)(ns - d->con[i].t_ns) > (int64_t)SILENCE_NS)
+            silence(d, &d->con[i], ns);
 }
 
 const char *scan_kind_name(enum scan_kind k)
@@ -470,6 +523,11 @@ static enum scan_kind main_kind(const struct source *s)
     for (int k = 0; k < SK_COUNT; k++)
         if (s->kind[k] > n)
             n = s->kind[best = (enum scan_kind)k];
+    /* Host discovery mixes ICMP queries with TCP (and UDP) probes to one or
+     * two ports per host (nmap -sn: echo, SYN 443, ACK 80, timestamp): the
+     * queries make it a ping sweep whatever the TCP share. */
+    if (s->kind[SK_PING] * 4 >= s->probes)
+        return SK_PING;
     /* A SYN scanner resets what answered; connect() completes it. */
     if (best == SK_SYN && s->after_synack_ack > s->after_synack_rst)
         best = SK_CONNECT;
@@ -497,7 +555,9 @@ static enum scan_tool main_tool(const struct source *s, enum scan_kind k, const 
         *why = "window 1024, MSS 1460 only, IP ID low bits echo the sequence number's";
         return TOOL_SCOUT;
     }
-    if (most && s->sig_nmap * 10 >= n * 9 && s->sig_scout * 4 < n) {
+    /* nmap's probes match scout's IP ID mark by chance one time in 16: only
+     * a source where half of them do is taken for a mix with scout. */
+    if (most && s->sig_nmap * 10 >= n * 9 && s->sig_scout * 2 < n) {
         *why = "window 1024-4096, MSS 1460 as the only option (SYN) or none, random IP ID";
         return TOOL_NMAP;
     }
@@ -505,10 +565,13 @@ static enum scan_tool main_tool(const struct source *s, enum scan_kind k, const 
     return TOOL_UNKNOWN;
 }
 
-static const char *shape(uint32_t hosts, uint32_t ports)
+static const char *shape(uint32_t hosts, uint32_t ports, enum scan_kind k)
 {
     if (hosts <= 1)
         return "vertical";
+    /* A ping's ports are its discovery probes, not ports being mapped. */
+    if (k == SK_PING || k == SK_ARP)
+        return "horizontal";
     return ports <= 3 ? "horizontal" : "block";
 }
 
@@ -520,7 +583,7 @@ static void fill_scan(const struct source *s, struct det_scan *o)
     o->tool = main_tool(s, o->kind, &o->evidence);
     o->hosts = s->maps ? MAX(1u, distinct(s->hosts, HBITS)) : 1;
     o->ports = s->maps ? MAX(1u, distinct(s->ports, PBITS)) : 1;
-    o->shape = shape(o->hosts, o->ports);
+    o->shape = shape(o->hosts, o->ports, o->kind);
     memcpy(o->open, s->open, s->nopen * sizeof o->open[0]);
 }
 

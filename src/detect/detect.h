@@ -4,7 +4,9 @@
  * keeps no clock of its own and never prints.  Evidence, not rates:
  *   - a first contact from a source to a (host, port) is judged by what came
  *     back: SYN-ACK or a UDP/ICMP answer is a success; RST, ICMP unreachable
- *     or silence (2 s of capture time) a failure;
+ *     or silence (2 s of capture time, judged oldest first as it falls due;
+ *     before the capture has shown any reply, silences are only counted,
+ *     and the first reply turns them into failures) a failure;
  *   - Threshold Random Walk (Jung, Paxson, Berger, Balakrishnan, 2004) over
  *     those outcomes: each failure multiplies the source's likelihood ratio
  *     by (1-t1)/(1-t0) = 4, each success by t1/t0 = 1/4 (t0 = 0.8 for benign
@@ -17,6 +19,15 @@
  *   - ARP requests on the segment are first contacts too: one left without
  *     a reply is a failure (a sweep of absent addresses); a reply is no
  *     evidence either way (every host resolves its neighbours).
+ *   - ICMP echo/timestamp/mask requests are first contacts to (host, ICMP);
+ *     a source whose probes are a quarter or more of these is a ping sweep
+ *     (nmap -sn mixes them with TCP SYN 443 and ACK 80).
+ * Tools are named from marks on a source's TCP probes, only when at least
+ * 8 were seen and 90 % of them carry the mark: zmap's IP ID 54321;
+ * masscan's IP ID = target address ^ port ^ sequence number; scout's window
+ * 1024, MSS-only SYN, IP ID low 4 bits = sequence bits 16-19; nmap's window
+ * 1024/2048/3072/4096 with MSS 1460 as the only SYN option (or none).
+ * connect() scans carry the kernel's marks and name no tool.
  * When the capture holds no replies at all (one direction visible), the
  * verdict falls back to a weighted count of first contacts and says so.
  *
@@ -47,7 +58,8 @@ struct det_scan {
     const char *shape;           /* "vertical", "horizontal", "block" */
     enum scan_tool tool;
     const char *evidence;        /* why that tool (or why unknown) */
-    uint32_t hosts, ports;       /* distinct targets and ports (estimates past 64) */
+    uint32_t hosts, ports;       /* distinct targets and ports: linear-counting
+                                    estimates, a few per cent off at most */
     uint64_t probes;
     uint16_t open[DET_OPEN_MAX]; /* ports seen answering as open */
     uint32_t nopen;

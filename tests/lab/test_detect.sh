@@ -31,6 +31,24 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# A routed range for ping sweeps: the scanner reaches 198.19.0.0/24 through
+# t1, which owns 198.19.0.5 and answers the rest with ICMP host-unreachable
+# (a router with no route), so the sweep goes out as ICMP and TCP probes
+# instead of the ARP requests an on-segment sweep makes.  Undone by
+# routed_range_down (and by the lab's teardown in any case).
+routed_range_up() {
+    lab_in scan ip route add 198.19.0.0/24 via $LAB_T1 &&
+        lab_in t1 ip addr add 198.19.0.5/32 dev lo &&
+        lab_in t1 ip route add unreachable 198.19.0.0/24 &&
+        lab_in t1 sysctl -qw net.ipv4.ip_forward=1
+}
+routed_range_down() {
+    lab_in t1 sysctl -qw net.ipv4.ip_forward=0
+    lab_in t1 ip route del unreachable 198.19.0.0/24
+    lab_in t1 ip addr del 198.19.0.5/32 dev lo
+    lab_in scan ip route del 198.19.0.0/24 via $LAB_T1
+}
+
 test_detect_scan_types() {
     local m; m=$(lab_in t2 cat /sys/class/net/eth0/address)
     record d-scout "$SCOUT" -n -Pn -sS -p 1-1000 $LAB_T2
@@ -58,6 +76,14 @@ test_detect_scan_types() {
     check "nmap -sO: ip-proto, vertical" detected d-ipproto ip-proto vertical unknown
     record d-arp nmap -n -sn 198.18.0.0/27
     check "nmap -sn over a /27 (an ARP sweep on the segment): arp, horizontal" detected d-arp arp horizontal unknown
+    routed_range_up
+    record d-ping nmap -n -sn -T4 198.19.0.0/28
+    check "nmap -sn over a routed /28 (echo, SYN 443, ACK 80, timestamp): ping, horizontal, nmap" \
+        detected d-ping ping horizontal nmap
+    record d-pingicmp nmap -n -sn -PE -T4 198.19.0.16/28
+    check "nmap -sn -PE (ICMP echo only): ping, horizontal, unknown tool" \
+        detected d-pingicmp ping horizontal unknown
+    routed_range_down
     python3 "$LAB_SRC/topcapng.py" "$WORK/d-nsyn.pcap" "$WORK/d-ng.pcap"
     check "the same nmap -sS recording as pcapng: the same answer" detected d-ng syn vertical nmap
     record d-masscan masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2

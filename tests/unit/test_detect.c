@@ -4,6 +4,8 @@
 
 void test_detect_trw(void);
 void test_detect_one_way(void);
+void test_detect_ping_silence(void);
+void test_detect_tool_marks(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -56,4 +58,81 @@ void test_detect_one_way(void)
     CHECK(detector_scans(d, s, 4) == 1);
     CHECK(s[0].src == 1 && s[0].one_way);
     detector_free(d);
+}
+
+static struct reply icmp(uint32_t src, uint32_t dst, uint8_t type)
+{
+    return (struct reply){.kind = REPLY_ICMP_QUERY, .src = addr_v4(src), .dst = addr_v4(dst),
+                          .icmp_type = type};
+}
+
+/* A ping sweep of absent hosts: echo requests left unanswered.  Silence
+ * before any reply has been seen is only counted; the first reply (here an
+ * echo reply from the one live host) turns the silences into failures,
+ * and they are judged as they fall due, not when the capture ends. */
+void test_detect_ping_silence(void)
+{
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t = NS_PER_SEC;
+    for (uint32_t h = 10; h < 30; h++) { /* over 4 s: the first ones fall due */
+        struct reply echo = icmp(1, h, 8);
+        detector_packet(d, &echo, t += NS_PER_SEC / 5);
+    }
+    CHECK(detector_declared(d) == 0); /* silent, but no reply seen yet */
+    struct reply live = icmp(29, 1, 0), noise = tcp(7, 8, 1000, 2000, TH_ACK);
+    detector_packet(d, &live, t += 1000);
+    CHECK(detector_declared(d) == 1); /* the counted silences now count */
+    for (uint32_t h = 30; h < 40; h++) {
+        struct reply echo = icmp(1, h, 8);
+        detector_packet(d, &echo, t += NS_PER_SEC / 10);
+    }
+    detector_packet(d, &noise, t += 3 * NS_PER_SEC);
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    struct det_scan s[4];
+    CHECK(detector_scans(d, s, 4) == 1);
+    CHECK(s[0].src == 1 && s[0].kind == SK_PING && !strcmp(s[0].shape, "horizontal"));
+    CHECK(s[0].hosts >= 29 && s[0].hosts <= 31); /* a linear-counting estimate */
+    CHECK(s[0].probes == 30 && s[0].probes_to_detect == 20);
+    detector_free(d);
+}
+
+/* The tool named from eight SYN probes with the given IP IDs and windows. */
+static enum scan_tool tool_of(const uint16_t *ipid, uint16_t window)
+{
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t = NS_PER_SEC;
+    for (uint16_t p = 1; p <= 8; p++) {
+        struct reply syn = tcp(1, 2, 40000, p, TH_SYN), rst = tcp(2, 1, p, 40000, TH_RST | TH_ACK);
+        syn.window = window;
+        syn.optlen = 4;
+        syn.mss = 1460;
+        syn.seq = 0x00370000u * p;
+        syn.ipid = ipid[p - 1];
+        detector_packet(d, &syn, t += 1000);
+        detector_packet(d, &rst, t += 1000);
+    }
+    struct det_scan s[2];
+    enum scan_tool tool = detector_scans(d, s, 2) == 1 ? s[0].tool : (enum scan_tool)-1;
+    detector_free(d);
+    return tool;
+}
+
+/* Tool marks: nmap's random IP IDs match scout's mark one time in 16, so
+ * two chance matches in eight probes still leave it nmap; all eight make
+ * it scout; masscan's IP ID is the target address ^ port ^ sequence. */
+void test_detect_tool_marks(void)
+{
+    uint16_t ids[8], scout[8], masscan[8];
+    for (uint16_t p = 1; p <= 8; p++) {
+        uint16_t mark = (uint16_t)((0x37 * p) & 0xF);
+        ids[p - 1] = (uint16_t)(0x1230 | ((mark + 1) & 0xF)); /* no mark */
+        scout[p - 1] = (uint16_t)(0x4560 | mark);
+        masscan[p - 1] = (uint16_t)(2 ^ p ^ (0x00370000u * p));
+    }
+    ids[2] = scout[2];
+    ids[5] = scout[5];
+    CHECK(tool_of(ids, 1024) == TOOL_NMAP);
+    CHECK(tool_of(scout, 1024) == TOOL_SCOUT);
+    CHECK(tool_of(masscan, 1024) == TOOL_MASSCAN);
+    CHECK(tool_of(ids, 29200) == TOOL_UNKNOWN);
 }
