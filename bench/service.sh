@@ -2,7 +2,7 @@
 # bench/service.sh: scout -sV against nmap -sV -T4 over the same lab ports, one go.
 #
 # The lab's service host t6 runs Debian's sshd, nginx (HTTP and HTTPS),
-# vsftpd and redis, plus a silent listener and one that closes at once.  (Its
+# vsftpd, Exim and redis, plus a silent listener and one that closes at once.  (Its
 # listener that never stops sending, port 7002, is left out by default: nmap
 # -sV buffers what it sends, passing 1 GiB of memory and 3 CPU-minutes
 # without finishing; scout bounds it to 16 KiB a probe.)  Prints each tool's wall time, what it named on
@@ -12,7 +12,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SCOUT=${SCOUT:-$here/../build/scout}
-PORTS=${1:-21,22,80,443,6379,7000,7001}
+PORTS=${1:-21,22,25,80,443,6379,7000,7001}
 source "$here/../tests/lab/lab.sh"
 command -v nmap >/dev/null || { echo "bench: nmap is not installed (apt-get install nmap)"; exit 1; }
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }

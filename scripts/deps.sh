@@ -20,6 +20,7 @@ pkgs=(
     libxml2-utils     # xmllint: validates our XML against nmap.dtd
     openssh-server nginx-light  # real services on the lab hosts
     vsftpd redis-server         # more real services for -sV
+    exim4-daemon-light          # an SMTP server for -sV
     time bc           # /usr/bin/time and bc: wall time and peak RSS in bench/
 )
 missing=()

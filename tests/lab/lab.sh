@@ -15,7 +15,7 @@
 #                 open: a stateful firewall.
 #   t6 "services" (198.18.0.13): Debian's own servers for -sV: OpenSSH (22),
 #                 nginx (80, and 443 with a self-signed certificate), vsftpd
-#                 (21), redis (6379); a listener that never speaks (7000),
+#                 (21), Exim (25), redis (6379); a listener that never speaks (7000),
 #                 one that closes at once (7001), one that never stops (7002).
 #
 #   scan eth1 (198.18.1.1) -- fw [lossy: 22 ms each way, 2 % loss each way]
@@ -133,6 +133,33 @@ lab_start_redis() { # HOST: a real redis-server on port 6379
         --appendonly no --dir "$LAB_DIR/redis-$1" --daemonize no >/dev/null 2>&1 &
 }
 
+lab_start_exim() { # HOST: a real Exim SMTP server on port 25 that refuses all mail
+    [ -x /usr/sbin/exim4 ] || return 1
+    local d="$LAB_DIR/exim-$1"
+    # Exim runs as Debian-exim once started: its spool and logs must be its
+    # own, and the lab directory passable; the configuration root's.  No
+    # host or ident lookups (the greeting must not wait for a resolver), no
+    # TLS (it would generate a key on the first connection).
+    chmod 711 "$LAB_DIR"
+    mkdir -p "$d/spool"
+    chown -R Debian-exim: "$d"
+    cat >"$LAB_DIR/exim-$1.conf" <<EXIM
+primary_hostname = mail.lab.test
+keep_environment =
+host_lookup =
+rfc1413_hosts =
+tls_advertise_hosts =
+daemon_smtp_ports = 25
+spool_directory = $d/spool
+log_file_path = $d/%slog
+acl_smtp_rcpt = refuse
+begin acl
+refuse:
+  deny
+EXIM
+    lab_in "$1" /usr/sbin/exim4 -C "$LAB_DIR/exim-$1.conf" -bdf -oX 25 >/dev/null 2>&1 &
+}
+
 # Linux limits ICMP errors to about one a second per peer (icmp_ratelimit);
 # the truth hosts lift it so that every REJECT is seen and reasons are
 # deterministic.  t3 keeps the default, as most real hosts do.
@@ -187,9 +214,10 @@ lab_setup_t3() {
 
 lab_setup_t6() {
     lab_truth t6 "default closed conn-refused"
-    lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 || return 1
+    lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 &&
+        lab_start_exim t6 || return 1
     lab_listen t6 7000:@silent 7001 7002:@flood
-    lab_truth t6 "21 open syn-ack" "22 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
+    lab_truth t6 "21 open syn-ack" "22 open syn-ack" "25 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
         "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack"
 }
 

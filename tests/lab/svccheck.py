@@ -19,10 +19,12 @@ def upstream(pkg):
 
 
 def expectations():
-    ssh, nginx, redis, vsftpd = (upstream(p) for p in ("openssh-server", "nginx-common", "redis-server", "vsftpd"))
+    ssh, nginx, redis, vsftpd, exim = (upstream(p) for p in ("openssh-server", "nginx-common", "redis-server",
+                                                             "vsftpd", "exim4-daemon-light"))
     return {
         21: dict(name="ftp", product="vsftpd", version=vsftpd),
         22: dict(name="ssh", product="OpenSSH", version_prefix=ssh),
+        25: dict(name="smtp", product="Exim smtpd", version=exim, hostname="mail.lab.test"),
         80: dict(name="http", product="nginx", version=nginx),
         443: dict(name="http", tunnel="ssl", product="nginx", version=nginx, cert="CN=scout-lab"),
         6379: dict(name="redis", version=redis),

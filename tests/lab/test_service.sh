@@ -1,7 +1,7 @@
 # Lab tests of service and version detection (-sV) and --banners against t6,
 # which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd and redis.
 
-SVC_PORTS=21,22,80,443,6379,7000,7001,7002
+SVC_PORTS=21,22,25,80,443,6379,7000,7001,7002
 
 test_service_versions() {
     check "-sV names every service and version as installed (dpkg)" bash -c \
