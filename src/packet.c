@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util.h"
+
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v); }
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -53,17 +55,41 @@ size_t packet_build_tcp4(uint8_t *buf, const struct tcp_probe *p)
     return total;
 }
 
-/* Validates an IPv4 header; returns its length, or -1. */
-static int ip4_header(const uint8_t *pkt, size_t len, size_t *total)
+/* Validates an IPv4 header of which cap bytes were captured, wire sent;
+ * returns its length, or -1. */
+static int ip4_header(const uint8_t *pkt, size_t cap, size_t wire, size_t *total)
 {
-    if (len < 20 || (pkt[0] >> 4) != 4)
+    if (cap < 20 || (pkt[0] >> 4) != 4)
         return -1;
     size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
     size_t tot = get16(pkt + 2);
-    if (ihl < 20 || tot < ihl || tot > len)
+    if (ihl < 20 || ihl > cap || tot < ihl || tot > wire)
         return -1;
     *total = tot;
     return (int)ihl;
+}
+
+/* The bytes after an IP header: `have` of them captured, `len` on the wire;
+ * `whole` when all were captured, so that checksums can be verified. */
+struct l4 {
+    const uint8_t *ip, *p;
+    size_t have, len;
+    bool whole;
+};
+
+/* Whether a TCP or UDP segment's checksum (at csum_off) verifies over len
+ * bytes.  A packet captured on its own sender before the NIC filled the
+ * checksum in (offload: Linux's CHECKSUM_PARTIAL) holds just the pseudo
+ * header's sum there; nothing can be verified of it, so it passes. */
+static bool l4_sum_ok(const struct l4 *l, size_t len, uint8_t proto, size_t csum_off)
+{
+    const uint8_t *ip = l->ip;
+    uint32_t pseudo = (uint32_t)get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) +
+                      proto + (uint32_t)len;
+    if (inet_checksum(l->p, len, pseudo) == 0)
+        return true;
+    uint16_t partial = (uint16_t)~inet_checksum(l->p, 0, pseudo);
+    return get16(l->p + csum_off) == partial;
 }
 
 static bool icmp_query(uint8_t type)
@@ -71,21 +97,12 @@ static bool icmp_query(uint8_t type)
     return type == 0 || type == 8 || type == 13 || type == 14 || type == 17 || type == 18;
 }
 
-static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
+/* The packet an ICMP error quotes (in, inlen bytes): its addresses and,
+ * for TCP and UDP, ports.  Returns 1, or -1 if it is garbled. */
+static int decode_quoted(const uint8_t *in, size_t inlen, struct reply *r)
 {
-    if (len < 8)
-        return -1;
-    r->icmp_type = icmp[0];
-    r->icmp_code = icmp[1];
-    if (icmp_query(icmp[0])) {
-        r->kind = REPLY_ICMP_QUERY;
-        return 1;
-    }
-    if (icmp[0] != 3 && icmp[0] != 11)
-        return 0; /* redirects and the like: nothing to a scan */
-    const uint8_t *in = icmp + 8;
-    size_t inlen = len - 8, intot;
-    int ihl = ip4_header(in, inlen, &intot);
+    size_t intot;
+    int ihl = ip4_header(in, inlen, inlen, &intot);
     /* Routers may quote less than the full probe: RFC 792 promises the IP
      * header and 8 bytes, so intot > inlen is fine; 8 bytes are required. */
     if (ihl < 0) {
@@ -108,6 +125,26 @@ static int decode_icmp(const uint8_t *icmp, size_t len, struct reply *r)
     return 1;
 }
 
+static int decode_icmp(const struct l4 *l, struct reply *r)
+{
+    if (l->len < 8)
+        return -1;
+    if (l->have < 8)
+        return 0; /* cut short by the capture's snap length: unknown */
+    if (l->whole && inet_checksum(l->p, l->len, 0) != 0)
+        return -1;
+    r->icmp_type = l->p[0];
+    r->icmp_code = l->p[1];
+    if (icmp_query(l->p[0])) {
+        r->kind = REPLY_ICMP_QUERY;
+        return 1;
+    }
+    if (l->p[0] != 3 && l->p[0] != 11)
+        return 0; /* redirects and the like: nothing to a scan */
+    int rc = decode_quoted(l->p + 8, l->have - 8, r);
+    return rc < 0 && !l->whole ? 0 : rc;
+}
+
 /* The MSS option's value in a TCP header's options, 0 if absent or garbled. */
 static uint16_t find_mss(const uint8_t *opt, size_t len)
 {
@@ -127,43 +164,59 @@ static uint16_t find_mss(const uint8_t *opt, size_t len)
     return 0;
 }
 
-static int decode_tcp(const uint8_t *l4, size_t l4len, struct reply *r)
+static int decode_tcp(const struct l4 *l, struct reply *r)
 {
-    if (l4len < 20)
+    const uint8_t *t = l->p;
+    if (l->len < 20)
         return -1;
-    size_t doff = (size_t)(l4[12] >> 4) * 4;
-    if (doff < 20 || doff > l4len)
+    if (l->have < 20)
+        return 0;
+    size_t doff = (size_t)(t[12] >> 4) * 4;
+    if (doff < 20 || doff > l->len)
         return -1;
-    r->sport = get16(l4);
-    r->dport = get16(l4 + 2);
-    r->seq = get32(l4 + 4);
-    r->ack = get32(l4 + 8);
-    r->flags = l4[13];
-    r->window = get16(l4 + 14);
+    if (doff > l->have)
+        return 0;
+    if (l->whole && !l4_sum_ok(l, l->len, 6, 16))
+        return -1;
+    r->sport = get16(t);
+    r->dport = get16(t + 2);
+    r->seq = get32(t + 4);
+    r->ack = get32(t + 8);
+    r->flags = t[13];
+    r->window = get16(t + 14);
     r->optlen = (uint8_t)(doff - 20);
-    r->mss = find_mss(l4 + 20, doff - 20);
-    r->paylen = (uint16_t)(l4len - doff);
+    r->mss = find_mss(t + 20, doff - 20);
+    r->paylen = (uint16_t)(l->len - doff);
     r->kind = REPLY_TCP;
     return 1;
 }
 
-static int decode_udp(const uint8_t *l4, size_t l4len, struct reply *r)
+static int decode_udp(const struct l4 *l, struct reply *r)
 {
-    if (l4len < 8 || get16(l4 + 4) < 8 || get16(l4 + 4) > l4len)
+    const uint8_t *u = l->p;
+    if (l->len < 8)
         return -1;
-    r->sport = get16(l4);
-    r->dport = get16(l4 + 2);
-    r->paylen = (uint16_t)(get16(l4 + 4) - 8);
+    if (l->have < 8)
+        return 0;
+    size_t ulen = get16(u + 4);
+    if (ulen < 8 || ulen > l->len)
+        return -1;
+    /* A zero checksum is none (allowed over IPv4). */
+    if (l->whole && get16(u + 6) && !l4_sum_ok(l, ulen, 17, 6))
+        return -1;
+    r->sport = get16(u);
+    r->dport = get16(u + 2);
+    r->paylen = (uint16_t)(ulen - 8);
     r->kind = REPLY_UDP;
     return 1;
 }
 
-int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
+int packet_decode_cap(const uint8_t *pkt, size_t cap, size_t wire, struct reply *r)
 {
     memset(r, 0, sizeof *r);
     size_t total;
-    int ihl = ip4_header(pkt, len, &total);
-    if (ihl < 0)
+    int ihl = ip4_header(pkt, cap, MAX(cap, wire), &total);
+    if (ihl < 0 || inet_checksum(pkt, (size_t)ihl, 0) != 0)
         return -1;
     if ((get16(pkt + 6) & 0x3fff) != 0)
         return 0; /* fragments: a reply to a probe is never one */
@@ -171,17 +224,22 @@ int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
     r->dst = addr_v4(get32(pkt + 16));
     r->ttl = pkt[8];
     r->ipid = get16(pkt + 4);
-    const uint8_t *l4 = pkt + ihl;
-    size_t l4len = total - (size_t)ihl;
+    struct l4 l = {.ip = pkt, .p = pkt + ihl, .have = MIN(total, cap) - (size_t)ihl,
+                   .len = total - (size_t)ihl, .whole = total <= cap};
     r->proto = pkt[9];
     switch (pkt[9]) {
-    case 1: return decode_icmp(l4, l4len, r);
-    case 6: return decode_tcp(l4, l4len, r);
-    case 17: return decode_udp(l4, l4len, r);
+    case 1: return decode_icmp(&l, r);
+    case 6: return decode_tcp(&l, r);
+    case 17: return decode_udp(&l, r);
     default:
         r->kind = REPLY_IP; /* another protocol: only its number matters here */
         return 1;
     }
+}
+
+int packet_decode(const uint8_t *pkt, size_t len, struct reply *r)
+{
+    return packet_decode_cap(pkt, len, len, r);
 }
 
 int packet_link_offset(int dlt, const uint8_t *frame, size_t len)

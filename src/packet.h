@@ -2,8 +2,8 @@
  *
  * Building: an IPv4 header and a TCP header (with an MSS option on SYN, as
  * real stacks send), checksums filled in.  Decoding: the bytes from the IP
- * header on, of a TCP segment or of an ICMP destination-unreachable that
- * quotes one of our probes.  The decoder trusts nothing: every length is
+ * header on, of TCP, UDP, ICMP (queries, and errors quoting a packet) or
+ * another protocol, checksums verified.  The decoder trusts nothing: every length is
  * checked before use, and anything short, inconsistent or unknown is
  * reported as malformed or ignored, never read past.  It is the one decoder
  * of the receive path (and is fuzzed). */
@@ -60,11 +60,17 @@ struct reply {
     uint16_t paylen;             /* TCP/UDP: payload bytes */
 };
 
-/* Decodes one IPv4 packet.  Returns 1 with *r filled for a TCP segment, a UDP
- * datagram, an ICMP error quoting a packet, an ICMP query or a packet of
- * another protocol; 0 for a well-formed packet of no interest (fragments,
- * other ICMP); -1 for a malformed one.  The raw
+/* Decodes one IPv4 packet, of which cap bytes were captured and wire were
+ * sent (pcap's caplen and len, less the link header).  Returns 1 with *r
+ * filled for a TCP segment, a UDP datagram, an ICMP error quoting a packet,
+ * an ICMP query or a packet of another protocol; 0 for a well-formed packet
+ * of no interest (fragments, other ICMP) or one the snap length cut before
+ * its header ended; -1 for a malformed one: bad lengths, or a bad IP, TCP,
+ * UDP or ICMP checksum where the whole packet was captured (a sender's own
+ * packets, captured before checksum offload filled them in, pass).  The raw
  * scanner's receiver and the scan detector both read packets through it. */
+int packet_decode_cap(const uint8_t *pkt, size_t cap, size_t wire, struct reply *r);
+/* packet_decode_cap of a packet captured whole. */
 int packet_decode(const uint8_t *pkt, size_t len, struct reply *r);
 /* Strips a link-layer header (pcap DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW);
  * returns the offset of the IPv4 header, or -1 if it is not IPv4. */

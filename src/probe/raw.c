@@ -149,7 +149,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
     struct reply rp;
     if (off < 0)
         return;
-    int rc = packet_decode(frame + off, hdr->caplen - (size_t)off, &rp);
+    int rc = packet_decode_cap(frame + off, hdr->caplen - (size_t)off, hdr->len - (size_t)off, &rp);
     if (rc < 0)
         __atomic_fetch_add(&r->malformed, 1, __ATOMIC_RELAXED);
     else if (rc > 0)

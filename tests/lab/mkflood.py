@@ -16,9 +16,19 @@ TARGET = bytes([198, 18, 0, 11])
 SCANNER = bytes([198, 18, 0, 1])
 
 
+def fold(s):
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
 def tcp_packet(src, dst, sport, dport, seq, ack, flags):
+    """An Ethernet frame of an IPv4 TCP segment, checksums right."""
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 0x50, flags, 1024, 0, 0)
+    addrs = sum(struct.unpack("!4H", src + dst))
+    tcp = tcp[:16] + struct.pack("!H", fold(addrs + 6 + 20 + sum(struct.unpack("!10H", tcp)))) + tcp[18:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", fold(sum(struct.unpack("!10H", ip)))) + ip[12:]
     return b"\x00" * 12 + b"\x08\x00" + ip + tcp
 
 

@@ -104,19 +104,21 @@ test_raw_drops_privileges() {
 
 test_raw_rejects_forged_replies() {
     # While scout scans t2 from a known source port, t2 forges 300 SYN-ACKs
-    # with wrong cookies for closed ports and 40 malformed segments.
+    # with wrong cookies for closed ports, 40 segments with a bad data offset
+    # and 40 resets with a bad checksum.
     local pid
     ip netns exec "$(lab_ns scan)" "$SCOUT" -n -v -sS -g 47000 -p 1-4000 --max-rate 2000 \
         -oX "$WORK/forged.xml" $LAB_T2 >"$WORK/forged.txt" &
     pid=$!
     sleep 0.7
-    lab_in t2 python3 "$LAB_SRC/inject.py" $LAB_T2 $LAB_SCAN_IP 47000 1000 300 40
+    lab_in t2 python3 "$LAB_SRC/inject.py" $LAB_T2 $LAB_SCAN_IP 47000 1000 300 40 40
     wait "$pid"
     check "forged SYN-ACKs do not open closed ports" python3 "$LAB_SRC/compare.py" \
         "$WORK/forged.xml" "$LAB_DIR/truth-t2" $LAB_T2 1-4000 --scan syn
     check "every forged reply is counted as rejected" \
         grep -qE "Probes: .* ([3-9][0-9]{2}|[0-9]{4,}) replies rejected" "$WORK/forged.txt"
-    check "every malformed segment is counted" grep -qE "rejected \(cookie\), ([4-9][0-9]|[0-9]{3,}) malformed" "$WORK/forged.txt"
+    check "every malformed segment (bad offset, bad checksum) is counted" \
+        grep -qE "rejected \(cookie\), ([89][0-9]|[0-9]{3,}) malformed" "$WORK/forged.txt"
 }
 
 test_raw_scanflags() {

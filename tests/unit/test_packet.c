@@ -6,7 +6,31 @@
 void test_cookie_siphash(void);
 void test_packet_roundtrip(void);
 void test_packet_malformed(void);
+void test_packet_checksums(void);
 void test_classify_raw(void);
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
+
+/* The pseudo-header sum of the IPv4 packet in buf over l4len bytes. */
+static uint32_t pseudo_sum(const uint8_t *buf, size_t l4len)
+{
+    return (uint32_t)rd16(buf + 12) + rd16(buf + 14) + rd16(buf + 16) + rd16(buf + 18) + buf[9] +
+           (uint32_t)l4len;
+}
+
+/* Fills in the IP and the TCP, UDP or ICMP checksum of a hand-made packet. */
+static void seal(uint8_t *buf, size_t n)
+{
+    size_t ihl = (size_t)(buf[0] & 0xf) * 4, l4 = n - ihl;
+    wr16(buf + 10, 0);
+    wr16(buf + 10, inet_checksum(buf, ihl, 0));
+    size_t at = buf[9] == 6 ? 16 : buf[9] == 17 ? 6 : 2;
+    if (buf[9] != 1 && buf[9] != 6 && buf[9] != 17)
+        return;
+    wr16(buf + ihl + at, 0);
+    wr16(buf + ihl + at, inet_checksum(buf + ihl, l4, buf[9] == 1 ? 0 : pseudo_sum(buf, l4)));
+}
 
 void test_cookie_siphash(void)
 {
@@ -53,6 +77,7 @@ void test_packet_roundtrip(void)
     uint8_t icmp[20 + 8 + 28] = {0x45, 0, 0, sizeof icmp, 0, 0, 0, 0, 63, 1, 0, 0,
                                  0xc6, 0x12, 0, 0x0a, 0xc6, 0x12, 0, 1, 3, 13};
     memcpy(icmp + 28, buf, 28);
+    seal(icmp, sizeof icmp);
     CHECK(packet_decode(icmp, sizeof icmp, &r) == 1);
     CHECK(r.kind == REPLY_ICMP && r.icmp_type == 3 && r.icmp_code == 13 && r.sport == 45000 &&
           r.dport == 22 && r.seq == 0xdeadbeef && r.inner_dst.u.v4 == 0xc612000a && r.ttl == 63);
@@ -77,10 +102,13 @@ void test_packet_malformed(void)
     buf[9] = 17; /* as UDP: its length field (the TCP seq's top, 0) is short */
     CHECK(packet_decode(buf, n, &r) == -1);
     buf[24] = 0, buf[25] = 20; /* a UDP length of 20: 12 bytes of payload */
+    seal(buf, n);
     CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_UDP && r.paylen == 12);
     buf[9] = 47; /* GRE: only its protocol number is read */
+    seal(buf, n);
     CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_IP && r.proto == 47);
     buf[6] = 0x20; /* a fragment (more fragments): of no interest */
+    seal(buf, n);
     CHECK(packet_decode(buf, n, &r) == 0);
     buf[6] = 0;
     frame[12] = 0x08;
@@ -88,6 +116,47 @@ void test_packet_malformed(void)
     CHECK(packet_link_offset(1, frame, 10) == -1);
     frame[12] = 0x86, frame[13] = 0xdd; /* IPv6 ethertype */
     CHECK(packet_link_offset(1, frame, sizeof frame) == -1);
+}
+
+/* Checksums: a bad one is malformed; one the capture cut off cannot be
+ * checked; a sender's own packet before offload holds the pseudo-header
+ * sum and passes; a UDP checksum of 0 is none. */
+void test_packet_checksums(void)
+{
+    uint8_t buf[PROBE_MAX + 8];
+    struct tcp_probe p = {.src = addr_v4(0xc6120001), .dst = addr_v4(0xc612000a), .sport = 45000,
+                          .dport = 22, .flags = TH_RST | TH_ACK, .ttl = 64};
+    size_t n = packet_build_tcp4(buf, &p);
+    struct reply r;
+    CHECK(packet_decode(buf, n, &r) == 1);
+    buf[30] ^= 1; /* one bit of the TCP header */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[30] ^= 1;
+    buf[8] ^= 1; /* the TTL: the IP header checksum breaks */
+    CHECK(packet_decode(buf, n, &r) == -1);
+    buf[8] ^= 1;
+    uint8_t data[PROBE_MAX + 8];
+    memcpy(data, buf, n);
+    wr16(data + 2, (uint16_t)(n + 8)); /* 8 bytes of payload, then cut there */
+    memset(data + n, 0xab, 8);
+    seal(data, n + 8);
+    CHECK(packet_decode(data, n + 8, &r) == 1 && r.paylen == 8);
+    data[n] ^= 1;
+    CHECK(packet_decode(data, n + 8, &r) == -1);
+    CHECK(packet_decode_cap(data, n, n + 8, &r) == 1 && r.paylen == 8); /* not captured */
+    CHECK(packet_decode_cap(data, 30, n + 8, &r) == 0); /* the TCP header cut */
+    CHECK(packet_decode_cap(data, n, n - 1, &r) == -1); /* longer than it was sent */
+    wr16(buf + 36, (uint16_t)~inet_checksum(buf, 0, pseudo_sum(buf, n - 20)));
+    CHECK(packet_decode(buf, n, &r) == 1); /* offload's partial sum */
+    buf[9] = 17, buf[24] = 0, buf[25] = 20; /* as UDP, 12 bytes of payload */
+    seal(buf, n);
+    buf[26] = buf[27] = 0;
+    CHECK(packet_decode(buf, n, &r) == 1 && r.kind == REPLY_UDP);
+    buf[9] = 1; /* as ICMP: a checksum of 0 is no exemption there */
+    wr16(buf + 10, 0);
+    wr16(buf + 10, inet_checksum(buf, 20, 0));
+    buf[22] = buf[23] = 0;
+    CHECK(packet_decode(buf, n, &r) == -1);
 }
 
 static void expect_tcp(enum raw_kind k, uint8_t flags, uint16_t win, bool decisive,
