@@ -157,6 +157,37 @@ static char *fill_template(struct matcher *m, const char *t, const uint8_t *resp
     return o.n ? strdup(o.buf) : NULL;
 }
 
+/* The line's CPEs into si.  As nmap does, a service has at most one CPE
+ * of each part (a, h, o), a line's last one of a part wins, and they are
+ * listed in that order. */
+static void fill_cpes(struct matcher *m, const struct svc_match *ml, const uint8_t *resp,
+                      struct service_info *si)
+{
+    static const char parts[] = "aho";
+    char *slot[3] = {NULL, NULL, NULL};
+    for (int c = 0; c < si->ncpe; c++) { /* "cpe:/a:..." */
+        const char *k = si->cpe[c][5] ? strchr(parts, si->cpe[c][5]) : NULL;
+        if (k)
+            slot[k - parts] = si->cpe[c];
+        else
+            free(si->cpe[c]);
+    }
+    for (int c = 0; c < ml->ncpe; c++) {
+        const char *k = ml->cpe[c][0] ? strchr(parts, ml->cpe[c][0]) : NULL;
+        char *v = k ? fill_template(m, ml->cpe[c], resp) : NULL, *full = NULL;
+        /* cpe:/a:vendor:product/ holds "a:vendor:product" between its slashes. */
+        if (v && asprintf(&full, "cpe:/%s", v) > 0) {
+            free(slot[k - parts]);
+            slot[k - parts] = full;
+        }
+        free(v);
+    }
+    si->ncpe = 0;
+    for (int k = 0; k < 3; k++)
+        if (slot[k])
+            si->cpe[si->ncpe++] = slot[k];
+}
+
 void match_fill(struct matcher *m, int mi, const uint8_t *resp, size_t len, struct service_info *si)
 {
     const struct svc_match *ml = &m->db->matches[mi];
@@ -168,13 +199,7 @@ void match_fill(struct matcher *m, int mi, const uint8_t *resp, size_t len, stru
             free(si->field[f]);
             si->field[f] = fill_template(m, ml->field[f], resp);
         }
-    for (int c = 0; c < ml->ncpe && si->ncpe < 4; c++) {
-        char *v = fill_template(m, ml->cpe[c], resp), *full = NULL;
-        /* cpe:/a:vendor:product/ holds "a:vendor:product" between its slashes. */
-        if (v && asprintf(&full, "cpe:/%s", v) > 0)
-            si->cpe[si->ncpe++] = full;
-        free(v);
-    }
+    fill_cpes(m, ml, resp, si);
 }
 
 char *escape_bytes(const uint8_t *resp, size_t len, size_t max)
