@@ -234,6 +234,8 @@ static uint32_t distinct(const uint64_t *bm, uint32_t bits)
 
 /* Counts a probe's host and port into the source's distinct-count bitmaps;
  * the first probe is only remembered (see struct source). */
+#define NO_PORT UINT32_MAX /* an ARP request: a host, but no port */
+
 static void note_target(struct source *s, uint32_t dst, uint32_t port)
 {
     if (s->probes == 1) {
@@ -245,11 +247,13 @@ static void note_target(struct source *s, uint32_t dst, uint32_t port)
         memset(s->hosts, 0, sizeof s->hosts);
         memset(s->ports, 0, sizeof s->ports);
         set_bit(s->hosts, HBITS, s->first_dst);
-        set_bit(s->ports, PBITS, s->first_port);
+        if (s->first_port != NO_PORT)
+            set_bit(s->ports, PBITS, s->first_port);
         s->maps = true;
     }
     set_bit(s->hosts, HBITS, dst);
-    set_bit(s->ports, PBITS, port);
+    if (port != NO_PORT)
+        set_bit(s->ports, PBITS, port);
 }
 
 static void judge(struct detector *d, struct source *s, double failures)
@@ -351,7 +355,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
     pend_push(d, (uint32_t)(c - d->con));
     s->probes++;
     s->kind[k]++;
-    note_target(s, dst, (uint32_t)proto << 16 | dport);
+    note_target(s, dst, k == SK_ARP ? NO_PORT : (uint32_t)proto << 16 | dport);
     if (proto == 6)
         tool_signs(s, r);
     /* No stack sends these to a port it never talked to: scanning by
@@ -491,6 +495,11 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
     case REPLY_IP: probe(d, r, SK_IPPROTO, r->proto, 255, ns); break;
     default: d->st.ignored++; break;
     }
+}
+
+void detector_tick(struct detector *d, uint64_t ns)
+{
+    sweep(d, d->ncon, ns);
 }
 
 void detector_flush(struct detector *d, uint64_t ns)

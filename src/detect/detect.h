@@ -80,6 +80,9 @@ void detector_free(struct detector *d);
 void detector_packet(struct detector *d, const struct reply *r, uint64_t ns);
 /* Counts a frame the decoder rejected. */
 void detector_malformed(struct detector *d);
+/* Judges the contacts whose answer is overdue as of ns, with no packet: a
+ * live capture's clock moving on in a quiet moment. */
+void detector_tick(struct detector *d, uint64_t ns);
 /* Settles contacts older than the silence timeout as of ns (call at the end
  * of a capture with the last timestamp plus the timeout). */
 void detector_flush(struct detector *d, uint64_t ns);

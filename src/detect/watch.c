@@ -116,6 +116,9 @@ static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
         poll(&pfd, 1, 100);
         while (pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
             ;
+        /* Capture timestamps are wall-clock time: silence falls due by it
+         * even while no packet comes. */
+        detector_tick(f->d, (uint64_t)(wall_time() * 1e9));
         announce(f, json, &shown);
     }
 }

@@ -137,4 +137,13 @@ test_detect_live() {
         grep -q "\"event\":\"scan\",\"src\":\"$LAB_SCAN_IP\",\"type\":\"syn\",\"shape\":\"vertical\",\"tool\":\"nmap\"" "$WORK/live.json"
     check "... announced it when declared, then reported it once at the end" bash -c \
         "[ \$(grep -c '\"event\":\"scan-start\"' '$WORK/live.json') = 1 ] && [ \$(grep -c '\"event\":\"scan\"' '$WORK/live.json') = 1 ]"
+    # A short scan of dropped ports, then a quiet wire: the silence must be
+    # judged as the clock runs, not only when the capture stops.
+    lab_in t3 "$SCOUT" --detect -e eth0 --detect-for 7s -oJ "$WORK/live-quiet.json" >/dev/null 2>&1 &
+    pid=$!
+    sleep 1.5
+    lab_in scan nmap -n -Pn -sS --max-retries 0 -p 22,80,1000-1010 $LAB_T3 >/dev/null 2>&1
+    wait "$pid"
+    check "a silent scan is announced live once the wire goes quiet" \
+        grep -q "\"event\":\"scan-start\",\"src\":\"$LAB_SCAN_IP\"" "$WORK/live-quiet.json"
 }

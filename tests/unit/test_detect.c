@@ -6,6 +6,7 @@ void test_detect_trw(void);
 void test_detect_one_way(void);
 void test_detect_ping_silence(void);
 void test_detect_tool_marks(void);
+void test_detect_tick(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -135,4 +136,24 @@ void test_detect_tool_marks(void)
     CHECK(tool_of(scout, 1024) == TOOL_SCOUT);
     CHECK(tool_of(masscan, 1024) == TOOL_MASSCAN);
     CHECK(tool_of(ids, 29200) == TOOL_UNKNOWN);
+}
+
+/* Probes to dropped ports, then nothing more on the wire: the clock moving
+ * on (a live capture's tick) turns their silence into failures. */
+void test_detect_tick(void)
+{
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t = NS_PER_SEC;
+    struct reply syn = tcp(3, 2, 50000, 80, TH_SYN), sa = tcp(2, 3, 80, 50000, TH_SYN | TH_ACK);
+    detector_packet(d, &syn, t += 1000); /* a client answered: replies are visible */
+    detector_packet(d, &sa, t += 1000);
+    for (uint16_t p = 1; p <= 6; p++) {
+        struct reply probe = tcp(1, 2, 40000, p, TH_SYN);
+        detector_packet(d, &probe, t += 1000);
+    }
+    detector_tick(d, t + NS_PER_SEC);
+    CHECK(detector_declared(d) == 0); /* not yet overdue */
+    detector_tick(d, t + 3 * NS_PER_SEC);
+    CHECK(detector_declared(d) == 1);
+    detector_free(d);
 }
