@@ -43,6 +43,10 @@ void classify_connect(int err, int icmp_type, int icmp_code, struct port_result 
     case ECONNREFUSED:
         set(out, PS_CLOSED, R_CONN_REFUSED);
         break;
+    case ECONNRESET: /* handshake done, then reset: a SYN proxy whose server
+                      * refused (confirm.h) */
+        set(out, PS_CLOSED, R_RESET);
+        break;
     case ENETUNREACH:
         set(out, PS_FILTERED, R_NET_UNREACH);
         break;

@@ -86,6 +86,11 @@ struct host_result {
     struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */
     struct service_info *svc;  /* sorted by port_index; nsvc of them (owned) */
     uint32_t nsvc;
+    /* confirm.c: open ports connected to for real, and how many of those
+     * connections the far side reset at once (0, 0: not checked). */
+    struct {
+        uint8_t sampled, reset;
+    } confirm;
 };
 
 struct group {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "output/output.h"
 #include "progress.h"
 
@@ -173,6 +174,8 @@ int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *o
             .tick = progress_tick, .tick_ctx = &prog,
         };
         rc = scan_group(c, &job, e);
+        if (rc == 0 && !c->ping_only && !*stop)
+            confirm_group(c, &g, stop);
         if (rc == 0 && hd->vs && !*stop)
             rc = vscan_run(hd->vs, &g, stop, e);
         /* Probed in random order, reported in the order the user gave. */

@@ -3,11 +3,13 @@
  *   {"event":"port", "ip", "hostname", "proto", "port", "state", "reason",
  *    "reason_ttl", "service"}              one per reported port
  *   {"event":"host", "ip", "hostname", "status", "reason", "srtt_us",
- *    "ports_scanned", "extraports": {state: count}, "timed_out"}
+ *    "ports_scanned", "extraports": {state: count}, "timed_out",
+ *    "confirm": {"sampled", "reset", "proxied"} or null (confirm.h)}
  *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "exit",
  *    "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
  * Ports folded into "extraports" follow the same rule as the other formats
  * (-v shows more, --open only open ones). */
+#include "confirm.h"
 #include "output.h"
 
 struct json_state {
@@ -110,7 +112,12 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
             h->srtt_us, v.total);
     for (int i = 0; i < v.nign; i++)
         fprintf(f, "%s\"%s\":%u", i ? "," : "", state_name(v.order[i]), v.counts[v.order[i]]);
-    fprintf(f, "},\"timed_out\":%s}\n", h->timed_out ? "true" : "false");
+    fprintf(f, "},\"timed_out\":%s,\"confirm\":", h->timed_out ? "true" : "false");
+    if (h->confirm.sampled)
+        fprintf(f, "{\"sampled\":%u,\"reset\":%u,\"proxied\":%s}}\n", h->confirm.sampled,
+                h->confirm.reset, confirm_proxied(h) ? "true" : "false");
+    else
+        fprintf(f, "null}\n");
 }
 
 static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)

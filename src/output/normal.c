@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "output.h"
 
 struct normal_state {
@@ -209,6 +210,19 @@ static void port_table(FILE *f, const struct run_info *ri, const struct host_res
     service_info_line(f, h);
 }
 
+/* What confirm.c found when the host answered nearly every port. */
+static void confirm_note(FILE *f, const struct conf *c, const struct host_result *h)
+{
+    if (confirm_proxied(h))
+        fprintf(f, "Warning: nearly every port answered, but %u of %u connections to them were reset "
+                   "at once: a SYN proxy or middlebox answers for this host, so its open ports are "
+                   "not confirmed (-sT tells them apart)\n",
+                h->confirm.reset, h->confirm.sampled);
+    else if (h->confirm.sampled && c->verbose)
+        fprintf(f, "Nearly every port answered; %u of %u sampled connections held: the ports are open\n",
+                h->confirm.sampled - h->confirm.reset, h->confirm.sampled);
+}
+
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
     struct normal_state *st = stp;
@@ -232,6 +246,7 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         fprintf(f, "Skipping host %s due to host timeout\n\n", addr_str(&h->addr, ip, sizeof ip));
         return;
     }
+    confirm_note(f, c, h);
     not_shown(f, ri, h, &v);
     if (v.shown)
         port_table(f, ri, h, &v);

@@ -4,6 +4,7 @@
  * closing <runstats> written on every exit path, interrupted ones included. */
 #include <string.h>
 
+#include "confirm.h"
 #include "output.h"
 
 struct xml_state {
@@ -200,6 +201,9 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
         ports(f, ri, h);
     if (h->timed_out)
         fprintf(f, "<!-- host timeout: port results not reported -->\n");
+    if (confirm_proxied(h)) /* nmap.dtd has no element for it */
+        fprintf(f, "<!-- syn proxy: %u of %u connections to open ports reset at once; open ports not confirmed -->\n",
+                h->confirm.reset, h->confirm.sampled);
     if (h->status == HOST_UP)
         fprintf(f, "<times srtt=\"%u\" rttvar=\"%u\" to=\"%u\"/>\n", h->srtt_us, h->rttvar_us,
                 h->to_us);

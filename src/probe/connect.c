@@ -184,7 +184,7 @@ static void complete(struct worker *w, uint32_t s, int err, uint64_t now)
     classify_connect(err, itype, icode, &r);
     /* A refusal, a connection or an ICMP error is a reply from the network:
      * it times the path and grows the window.  A local error is not. */
-    if (err == 0 || err == ECONNREFUSED || itype != ICMP_NONE) {
+    if (err == 0 || err == ECONNREFUSED || err == ECONNRESET || itype != ICMP_NONE) {
         STAT_ADD(w, replies, 1);
         rtt_sample(&wh->rtt, now - sl->sent_ns);
         cwnd_on_reply(&w->cw);

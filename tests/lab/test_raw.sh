@@ -130,3 +130,37 @@ test_raw_scanflags() {
         "ip netns exec $(lab_ns scan) $SCOUT -n --scanflags SYN -p 1-3000 -oX $WORK/sflags2.xml $LAB_T1 >/dev/null &&
          python3 $LAB_SRC/compare.py $WORK/sflags2.xml $LAB_DIR/truth-t1 $LAB_T1 1-3000 --scan syn"
 }
+
+# t2 behind a SYN proxy (iptables SYNPROXY): every port answers SYN-ACK, and
+# the server's refusal only comes once the handshake is done.
+synproxy_t2() { # -A to add the rules, -D to remove them
+    lab_in t2 iptables -t raw "$1" PREROUTING -p tcp --syn -j CT --notrack &&
+        lab_in t2 iptables "$1" INPUT -p tcp -m conntrack --ctstate INVALID,UNTRACKED \
+            -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460 &&
+        lab_in t2 iptables "$1" INPUT -m conntrack --ctstate INVALID -j DROP
+}
+
+test_raw_synproxy() {
+    local sc="ip netns exec $(lab_ns scan) $SCOUT -n"
+    lab_in t2 sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+    synproxy_t2 -A
+    $sc -sS -p 1-100 -oJ "$WORK/synp.json" $LAB_T2 >"$WORK/synp.txt" 2>&1
+    check "-sS of a SYN-proxied host: all open, and a warning that they are not confirmed" \
+        grep -q "a SYN proxy or middlebox answers for this host" "$WORK/synp.txt"
+    check "... the JSON host line says so" \
+        grep -q '"confirm":{"sampled":8,"reset":[4-8],"proxied":true}' "$WORK/synp.json"
+    check "-sT through the proxy: the reset after the handshake is closed, the states right" bash -c \
+        "$sc -sT -p 1-100 -oX $WORK/synp-t.xml $LAB_T2 >/dev/null &&
+         python3 $LAB_SRC/compare.py $WORK/synp-t.xml $LAB_DIR/truth-t2 $LAB_T2 1-100 --states-only"
+    synproxy_t2 -D
+    lab_in t2 sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1
+    # Every port really open (redirected to a listener): checked, not flagged.
+    lab_in t2 iptables -t nat -A PREROUTING -p tcp --dport 1:100 -j REDIRECT --to-ports 21
+    $sc -sS -p 1-100 -oJ "$WORK/allopen.json" $LAB_T2 >"$WORK/allopen.txt" 2>&1
+    lab_in t2 iptables -t nat -D PREROUTING -p tcp --dport 1:100 -j REDIRECT --to-ports 21
+    check "a host with every port really open is checked and not flagged" bash -c \
+        "grep -q '\"confirm\":{\"sampled\":8,\"reset\":0,\"proxied\":false}' '$WORK/allopen.json' &&
+         ! grep -q 'SYN proxy' '$WORK/allopen.txt'"
+    check "an ordinary host is not checked at all" bash -c \
+        "$sc -sS -p 1-100 -oJ - $LAB_T1 | grep -q '\"confirm\":null'"
+}

@@ -19,6 +19,7 @@ void test_classify_connect(void)
 {
     expect(0, ICMP_NONE, ICMP_NONE, PS_OPEN, R_SYN_ACK);
     expect(ECONNREFUSED, ICMP_NONE, ICMP_NONE, PS_CLOSED, R_CONN_REFUSED);
+    expect(ECONNRESET, ICMP_NONE, ICMP_NONE, PS_CLOSED, R_RESET);
     /* The kernel says ECONNREFUSED for ICMP port unreachable too; the error
      * queue tells them apart, and for TCP that ICMP means filtered. */
     expect(ECONNREFUSED, 3, 3, PS_FILTERED, R_PORT_UNREACH);
