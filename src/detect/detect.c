@@ -422,28 +422,16 @@ static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns
     }
 }
 
-static void on_icmp_query(struct detector *d, const struct reply *r, uint64_t ns)
+/* ICMP queries and ARP: a request is a first contact to (target, 0, proto)
+ * (proto 1 for ICMP, 0 for ARP); a reply settles it as answered. */
+static void on_query(struct detector *d, const struct reply *r, bool request, enum scan_kind k,
+                     uint8_t proto, uint64_t ns)
 {
-    uint8_t t = r->icmp_type;
-    if (t == 8 || t == 13 || t == 17) {
-        probe(d, r, SK_PING, 0, 1, ns);
+    if (request) {
+        probe(d, r, k, 0, proto, ns);
         return;
     }
-    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 1);
-    if (c && c->state == C_PENDING) {
-        heard(d);
-        outcome(d, c, true, ns);
-    }
-}
-
-/* ARP: a request is a first contact to (target, 0, proto 0), a reply settles it. */
-static void on_arp(struct detector *d, const struct reply *r, uint64_t ns)
-{
-    if (r->icmp_type == 1) {
-        probe(d, r, SK_ARP, 0, 0, ns);
-        return;
-    }
-    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, 0);
+    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, proto);
     if (c && c->state == C_PENDING) {
         heard(d);
         outcome(d, c, true, ns);
@@ -490,8 +478,10 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
             probe(d, r, SK_UDP, r->dport, 17, ns);
         break;
     case REPLY_ICMP: on_icmp_error(d, r, ns); break;
-    case REPLY_ICMP_QUERY: on_icmp_query(d, r, ns); break;
-    case REPLY_ARP: on_arp(d, r, ns); break;
+    case REPLY_ICMP_QUERY: /* echo, timestamp, mask requests; the rest replies */
+        on_query(d, r, r->icmp_type == 8 || r->icmp_type == 13 || r->icmp_type == 17, SK_PING, 1, ns);
+        break;
+    case REPLY_ARP: on_query(d, r, r->icmp_type == 1, SK_ARP, 0, ns); break;
     case REPLY_IP: probe(d, r, SK_IPPROTO, r->proto, 255, ns); break;
     default: d->st.ignored++; break;
     }
