@@ -2,7 +2,7 @@
 # The test command (README, .ci/run): unit tests, a short fuzz run of the
 # parsers, then the lab tests, all under AddressSanitizer+UBSan.  The lab's
 # "N passed, N failed" line closes the output.
-# Run as root on Debian 12: sudo scripts/test.sh
+# Run as root on Debian 12: bash scripts/test.sh
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
