@@ -302,16 +302,18 @@ lab_up() {
     lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck && lab_setup_t6 && lab_wait_ready
 }
 
+# Every step may fail harmlessly (a process already gone): "|| :" keeps a
+# caller's `set -e` from cutting the teardown short.
 lab_down() {
     local ns pid
     for ns in "${LAB_NS[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || :; done
     done
     sleep 0.2
     for ns in "${LAB_NS[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-        ip netns del "$ns" 2>/dev/null
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || :; done
+        ip netns del "$ns" 2>/dev/null || :
     done
     LAB_NS=()
-    [ -n "${LAB_KEEP:-}" ] || rm -rf "$LAB_DIR"
+    [ -n "${LAB_KEEP:-}" ] || rm -rf "$LAB_DIR" || :
 }
