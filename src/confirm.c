@@ -15,22 +15,22 @@ static int settle_ms(const struct host_result *h)
     return (int)MIN(1000u, MAX(100u, 4 * h->srtt_us / 1000));
 }
 
-/* Whether h needs a second look: nearly all of many TCP ports open. */
-static bool suspicious(const struct conf *c, const struct host_result *h)
+/* How many of h's TCP ports are open when it needs a second look (nearly
+ * all of many), else 0. */
+static uint32_t suspicious(const struct conf *c, const struct host_result *h)
 {
     uint32_t n = c->ports.n[PROTO_TCP], counts[PS_COUNT];
     if (h->status != HOST_UP || h->timed_out || n < CONFIRM_MIN_PORTS)
-        return false;
+        return 0;
     host_state_counts(h, PROTO_TCP, n, counts);
-    return counts[PS_OPEN] * 10 >= n * 9;
+    return counts[PS_OPEN] * 10 >= n * 9 ? counts[PS_OPEN] : 0;
 }
 
-/* Up to CONFIRM_SAMPLE open ports, spread evenly over h's open ports. */
-static uint32_t sample_ports(const struct conf *c, const struct host_result *h, uint16_t *out)
+/* Up to CONFIRM_SAMPLE ports, spread evenly over h's nopen open ports. */
+static uint32_t sample_ports(const struct conf *c, const struct host_result *h, uint32_t nopen,
+                             uint16_t *out)
 {
-    uint32_t n = c->ports.n[PROTO_TCP], nopen = 0, k = 0;
-    for (uint32_t i = 0; i < n; i++)
-        nopen += h->ports[PROTO_TCP][i].state == PS_OPEN;
+    uint32_t n = c->ports.n[PROTO_TCP], k = 0;
     for (uint32_t i = 0, seen = 0; i < n && k < CONFIRM_SAMPLE; i++) {
         if (h->ports[PROTO_TCP][i].state != PS_OPEN)
             continue;
@@ -101,9 +101,10 @@ void confirm_group(const struct conf *c, struct group *g, const volatile sig_ato
     for (uint32_t i = 0; i < g->n && !*stop; i++) {
         struct host_result *h = &g->hosts[i];
         uint16_t port[CONFIRM_SAMPLE];
-        if (!suspicious(c, h))
+        uint32_t nopen = suspicious(c, h);
+        if (!nopen)
             continue;
-        uint32_t n = sample_ports(c, h, port);
+        uint32_t n = sample_ports(c, h, nopen, port);
         check_host(h, port, n);
     }
 }

@@ -92,6 +92,13 @@ static bool l4_sum_ok(const struct l4 *l, size_t len, uint8_t proto, size_t csum
     return get16(l->p + csum_off) == partial;
 }
 
+/* Whether n header bytes are there: -1 if the packet is shorter on the wire
+ * (malformed), 0 if only the capture cut them off (unknown), else 1. */
+static int header_fits(const struct l4 *l, size_t n)
+{
+    return l->len < n ? -1 : l->have < n ? 0 : 1;
+}
+
 static bool icmp_query(uint8_t type)
 {
     return type == 0 || type == 8 || type == 13 || type == 14 || type == 17 || type == 18;
@@ -127,10 +134,9 @@ static int decode_quoted(const uint8_t *in, size_t inlen, struct reply *r)
 
 static int decode_icmp(const struct l4 *l, struct reply *r)
 {
-    if (l->len < 8)
-        return -1;
-    if (l->have < 8)
-        return 0; /* cut short by the capture's snap length: unknown */
+    int fit = header_fits(l, 8);
+    if (fit <= 0)
+        return fit;
     if (l->whole && inet_checksum(l->p, l->len, 0) != 0)
         return -1;
     r->icmp_type = l->p[0];
@@ -167,15 +173,14 @@ static uint16_t find_mss(const uint8_t *opt, size_t len)
 static int decode_tcp(const struct l4 *l, struct reply *r)
 {
     const uint8_t *t = l->p;
-    if (l->len < 20)
-        return -1;
-    if (l->have < 20)
-        return 0;
+    int fit = header_fits(l, 20);
+    if (fit <= 0)
+        return fit;
     size_t doff = (size_t)(t[12] >> 4) * 4;
-    if (doff < 20 || doff > l->len)
+    if (doff < 20)
         return -1;
-    if (doff > l->have)
-        return 0;
+    if ((fit = header_fits(l, doff)) <= 0)
+        return fit;
     if (l->whole && !l4_sum_ok(l, l->len, 6, 16))
         return -1;
     r->sport = get16(t);
@@ -194,10 +199,9 @@ static int decode_tcp(const struct l4 *l, struct reply *r)
 static int decode_udp(const struct l4 *l, struct reply *r)
 {
     const uint8_t *u = l->p;
-    if (l->len < 8)
-        return -1;
-    if (l->have < 8)
-        return 0;
+    int fit = header_fits(l, 8);
+    if (fit <= 0)
+        return fit;
     size_t ulen = get16(u + 4);
     if (ulen < 8 || ulen > l->len)
         return -1;
