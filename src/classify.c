@@ -16,6 +16,20 @@ enum reason icmp_unreach_reason(int code)
     }
 }
 
+enum reason icmp6_unreach_reason(int code)
+{
+    switch (code) {
+    case 0: return R_NO_ROUTE;
+    case 1: return R_ADMIN_PROHIBITED;
+    case 2: return R_BEYOND_SCOPE;
+    case 3: return R_HOST_UNREACH;
+    case 4: return R_PORT_UNREACH;
+    case 5: return R_ADMIN_PROHIBITED;
+    case 6: return R_REJECT_ROUTE;
+    default: return R_NONE;
+    }
+}
+
 static void set(struct port_result *out, enum port_state s, enum reason r)
 {
     out->state = (uint8_t)s;
@@ -89,6 +103,25 @@ bool classify_icmp(int type, int code, struct port_result *out)
         return false;
     set(out, PS_FILTERED, r);
     return true;
+}
+
+bool classify_icmp6(int type, int code, struct port_result *out)
+{
+    if (type == 1) {
+        enum reason r = icmp6_unreach_reason(code);
+        if (r == R_NONE)
+            return false;
+        set(out, PS_FILTERED, r);
+        return true;
+    }
+    /* nmap (scan_engine_raw.cc) reads a parameter problem the same way for
+     * every scan type: the target parsed the probe (code 0, a bad field) or
+     * did not know its next header (code 1). */
+    if (type == 4 && (code == 0 || code == 1)) {
+        set(out, code == 0 ? PS_OPEN : PS_FILTERED, R_PARAM_PROBLEM);
+        return true;
+    }
+    return false;
 }
 
 enum port_state raw_silent_state(enum raw_kind k)

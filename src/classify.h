@@ -17,6 +17,12 @@
 
 /* Reason for an ICMP destination unreachable code; R_NONE if not one of ours. */
 enum reason icmp_unreach_reason(int code);
+/* The same for an ICMPv6 destination unreachable code (RFC 4443 3.1), as
+ * nmap names them: 0 no-route, 1 admin-prohibited, 2 beyond-scope,
+ * 3 host-unreach (address unreachable), 4 port-unreach, 5 admin-prohibited
+ * (source address failed policy), 6 reject-route.  A reason only: what
+ * port-unreach means depends on the scan (TCP filtered, UDP closed). */
+enum reason icmp6_unreach_reason(int code);
 
 /* Connect scan: err is the connect() result errno (0 = connected); icmp_type
  * and icmp_code are from the socket error queue, or ICMP_NONE. */
@@ -33,6 +39,13 @@ enum raw_kind { RAW_SYN, RAW_ACK, RAW_FIN, RAW_NULL, RAW_XMAS, RAW_WINDOW, RAW_M
 /* Returns false when the segment decides nothing (e.g. a stray ACK). */
 bool classify_tcp(enum raw_kind k, uint8_t flags, uint16_t window, struct port_result *out);
 bool classify_icmp(int type, int code, struct port_result *out);
+/* Raw TCP scans, an ICMPv6 error quoting the probe, as nmap's raw engine
+ * reads one: destination unreachable codes 0-6 filtered (reasons as
+ * icmp6_unreach_reason); parameter problem code 1 (unrecognised next
+ * header) filtered and code 0 (erroneous header field: the probe was
+ * understood) open, both "param-problem".  Other types (packet too big,
+ * time exceeded) and codes decide nothing: false. */
+bool classify_icmp6(int type, int code, struct port_result *out);
 enum port_state raw_silent_state(enum raw_kind k);
 
 #endif

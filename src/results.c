@@ -31,6 +31,11 @@ static const char *const reason_names[R_COUNT] = {
     [R_ARP_RESPONSE] = "arp-response",
     [R_USER_SET] = "user-set",
     [R_LOCALHOST] = "localhost-response",
+    [R_NO_ROUTE] = "no-route",
+    [R_BEYOND_SCOPE] = "beyond-scope",
+    [R_REJECT_ROUTE] = "reject-route",
+    [R_PARAM_PROBLEM] = "param-problem",
+    [R_ND_RESPONSE] = "nd-response",
 };
 
 const char *state_name(enum port_state s)

@@ -43,6 +43,11 @@ enum reason {
     R_ARP_RESPONSE,
     R_USER_SET,
     R_LOCALHOST,
+    R_NO_ROUTE,      /* ICMPv6 unreachable 0 */
+    R_BEYOND_SCOPE,  /* ICMPv6 unreachable 2 */
+    R_REJECT_ROUTE,  /* ICMPv6 unreachable 6 */
+    R_PARAM_PROBLEM, /* ICMPv6 parameter problem */
+    R_ND_RESPONSE,   /* an IPv6 neighbour advertisement (ARP's counterpart) */
     R_COUNT
 };
 

@@ -34,3 +34,34 @@ void test_classify_connect(void)
     expect(ECONNREFUSED, 0x101, 4, PS_FILTERED, R_PORT_UNREACH); /* ICMPv6 */
     expect(EACCES, 0x101, 1, PS_FILTERED, R_ADMIN_PROHIBITED);
 }
+
+void test_classify_icmp6(void);
+
+/* ICMPv6 errors quoting a raw TCP probe, as nmap's raw engine reads them;
+ * the reason-only helper is what a UDP scan needs (port-unreach = closed). */
+void test_classify_icmp6(void)
+{
+    static const struct {
+        int code;
+        enum reason r;
+    } unreach[] = {{0, R_NO_ROUTE},     {1, R_ADMIN_PROHIBITED}, {2, R_BEYOND_SCOPE},
+                   {3, R_HOST_UNREACH}, {4, R_PORT_UNREACH},     {5, R_ADMIN_PROHIBITED},
+                   {6, R_REJECT_ROUTE}};
+    for (size_t i = 0; i < sizeof unreach / sizeof *unreach; i++) {
+        struct port_result pr = {0};
+        CHECK(icmp6_unreach_reason(unreach[i].code) == unreach[i].r);
+        CHECK(classify_icmp6(1, unreach[i].code, &pr) && pr.state == PS_FILTERED &&
+              pr.reason == unreach[i].r);
+    }
+    struct port_result pr = {0};
+    CHECK(icmp6_unreach_reason(7) == R_NONE && !classify_icmp6(1, 7, &pr));
+    CHECK(classify_icmp6(4, 1, &pr) && pr.state == PS_FILTERED && pr.reason == R_PARAM_PROBLEM);
+    CHECK(classify_icmp6(4, 0, &pr) && pr.state == PS_OPEN && pr.reason == R_PARAM_PROBLEM);
+    CHECK(!classify_icmp6(4, 2, &pr) && !classify_icmp6(2, 0, &pr) && !classify_icmp6(3, 0, &pr) &&
+          !classify_icmp6(129, 0, &pr));
+    CHECK_STR(reason_name(R_NO_ROUTE), "no-route");
+    CHECK_STR(reason_name(R_BEYOND_SCOPE), "beyond-scope");
+    CHECK_STR(reason_name(R_REJECT_ROUTE), "reject-route");
+    CHECK_STR(reason_name(R_PARAM_PROBLEM), "param-problem");
+    CHECK_STR(reason_name(R_ND_RESPONSE), "nd-response");
+}
