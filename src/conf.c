@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
+#include "perm.h"
 #include "scan.h"
 
 enum {
@@ -15,7 +16,7 @@ enum {
     O_HOST_TIMEOUT, O_MIN_RATE, O_MAX_RATE, O_MAX_PAR, O_MIN_PAR, O_SCAN_DELAY,
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
-    O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_VINTENSITY, O_VLIGHT, O_VALL,
+    O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR,
 };
 
@@ -49,6 +50,8 @@ static const struct option long_opts[] = {
     {"source-port", required_argument, 0, O_SOURCE_PORT},
     {"scanflags", required_argument, 0, O_SCANFLAGS},
     {"no-drop-privileges", no_argument, 0, O_NO_DROP},
+    {"send-eth", no_argument, 0, O_SEND_ETH},
+    {"send-ip", no_argument, 0, O_SEND_IP},
     {"version-intensity", required_argument, 0, O_VINTENSITY},
     {"version-light", no_argument, 0, O_VLIGHT},
     {"version-all", no_argument, 0, O_VALL},
@@ -75,6 +78,8 @@ static const char usage[] =
     "  --scanflags FLAGS: raw probes carry these TCP flags (URGACKPSHRSTSYNFIN or a number);\n"
     "      the scan type (default -sS) says how replies are read\n"
     "  -S ADDR: source address   -e IFACE: interface   -g/--source-port PORT\n"
+    "  --send-eth/--send-ip: raw probes as Ethernet frames (default where there is Ethernet) /\n"
+    "      as IP packets through the kernel's routing\n"
     "  --no-drop-privileges: stay root (default: become nobody once sockets are open)\n"
     "SERVICE DETECTION:\n"
     "  -sV: probe open ports for service and version (nmap-service-probes)\n"
@@ -292,8 +297,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case 'F': pd->fast = true; return 0;
     case '6': c->family = TARGET_V6; return 0;
     case 'S':
-        if (addr_parse(optarg, &c->source) < 0 || c->source.family != AF_INET)
-            return err_set(e, "-S '%s': expected an IPv4 source address", optarg);
+        if (addr_parse(optarg, &c->source) < 0)
+            return err_set(e, "-S '%s': expected an IPv4 or IPv6 source address", optarg);
         return 0;
     case 'e':
         if (!*optarg || strlen(optarg) >= 16)
@@ -365,6 +370,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_DATADIR: pd->datadir = optarg; return 0;
     case O_SCANFLAGS: return opt_scanflags(c, optarg, e);
     case O_NO_DROP: c->keep_privileges = true; return 0;
+    case O_SEND_ETH: c->send_eth = true, c->send_ip = false; return 0;
+    case O_SEND_IP: c->send_ip = true, c->send_eth = false; return 0;
     case O_VINTENSITY:
         if (parse_uint(optarg, 0, 9, &v, e, "--version-intensity") < 0)
             return -1;
@@ -489,6 +496,22 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     return rc;
 }
 
+/* -S must be of the targets' family: a scan of one family cannot have a
+ * source of the other. */
+static int check_source(const struct conf *c, err_t *e)
+{
+    char a[ADDR_STRLEN];
+    for (uint64_t i = 0; c->source.family && i < c->targets.total && i < 256; i++) {
+        struct addr dst;
+        const char *name;
+        targets_get(&c->targets, i, &dst, &name);
+        if (dst.family != c->source.family)
+            return err_set(e, "-S %s: the targets are %s, the source address is not",
+                           addr_str(&c->source, a, sizeof a), dst.family == AF_INET6 ? "IPv6" : "IPv4");
+    }
+    return 0;
+}
+
 static char *join_args(int argc, char **argv)
 {
     size_t len = 1;
@@ -555,13 +578,9 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
         c->scan = &scan_syn;
         c->scan_explicit = true;
     }
-    if (c->scanflags >= 0 && !c->scan->raw)
+    if (c->scanflags >= 0 && !scan_is_raw(c->scan))
         return err_set(e, "--scanflags needs a raw TCP scan type (-sS, -sA, -sF, ...), not %s",
                        c->scan->flag);
-    if (!c->scan_explicit && raw_available())
-        c->scan = &scan_syn;
-    else if (!c->scan_explicit && c->verbose && !c->ping_only)
-        fprintf(stderr, "scout: no raw-socket privilege (root or CAP_NET_RAW): using -sT\n");
     if (c->ping_only && pd.pspec)
         return err_set(e, "-sn scans no ports: drop -p or -sn");
     if (c->ping_only && c->ping_skip)
@@ -577,9 +596,17 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
         return CONF_RUN;
     }
     if (apply_timing(c, &pd, e) < 0 || build_targets(c, &pd, argc, argv, e) < 0 ||
-        build_ports(c, &pd, e) < 0)
+        build_ports(c, &pd, e) < 0 || check_source(c, e) < 0)
         return CONF_ERROR;
     return CONF_RUN;
+}
+
+void conf_default_scan(struct conf *c, bool raw_allowed)
+{
+    if (!c->scan_explicit && raw_allowed)
+        c->scan = &scan_syn;
+    else if (!c->scan_explicit && c->verbose && !c->ping_only)
+        fprintf(stderr, "scout: no raw-socket privilege (root or CAP_NET_RAW): using -sT\n");
 }
 
 void conf_free(struct conf *c)

@@ -13,6 +13,7 @@
 #include "ports.h"
 #include "services.h"
 #include "targets.h"
+#include "scantype.h"
 #include "timing.h"
 
 enum out_kind { OUT_NORMAL, OUT_XML, OUT_GREP, OUT_JSON, OUT_KIND_COUNT };
@@ -50,6 +51,7 @@ struct conf {
     int source_port;              /* -g/--source-port, -1 = random */
     int scanflags;                /* --scanflags: TCP flags of raw probes, -1 = the type's */
     bool keep_privileges;         /* --no-drop-privileges */
+    bool send_eth, send_ip;       /* --send-eth / --send-ip (neither: Ethernet where there is one) */
 
     bool version;                 /* -sV */
     int version_intensity;        /* 0..9, --version-intensity/-light/-all (default 7) */
@@ -73,6 +75,10 @@ enum conf_result { CONF_RUN = 0, CONF_EXIT_OK = 1, CONF_ERROR = -1 };
 
 /* Parses argv into c.  CONF_EXIT_OK means help or version was printed. */
 enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e);
+/* nmap's default scan type: SYN when raw sockets are allowed (the caller
+ * asks, raw_available()), else connect, said with -v.  Called once by main()
+ * after conf_parse, which itself has no side effects. */
+void conf_default_scan(struct conf *c, bool raw_allowed);
 void conf_free(struct conf *c);
 
 #endif

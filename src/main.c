@@ -49,6 +49,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "scout: %s\n", e.msg);
         return 2;
     }
+    conf_default_scan(&conf, raw_available());
     raise_fd_limit();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -70,24 +71,30 @@ int main(int argc, char **argv)
         conf_free(&conf);
         return 2;
     }
-    /* Files and privileged handles first, then privileges go. */
+    /* Files and privileged handles first, then privileges go, then the
+     * data files the stages read. */
     struct scan_handles hd;
+    struct scan_stats stats = {0};
+    struct scan *scan = NULL;
     char who[64];
-    int rc = scan_open(&conf, &hd, warn_line, NULL, &e);
+    int rc = scan_open(&conf, &hd, &e), bad_input = rc == -2;
     if (rc == 0 && !conf.keep_privileges && (rc = privs_drop(who, sizeof who, &e)) == 0 &&
         conf.verbose)
         fprintf(stderr, "scout: running as %s\n", who);
+    if (rc == 0 && (rc = scan_new(&scan, &conf, &hd, &stop_flag, warn_line, &stats, &e)) < 0)
+        bad_input = 1;
     if (rc < 0) {
         fprintf(stderr, "scout: %s\n", e.msg);
+        scan_free(scan);
         scan_close(&hd);
         outputs_close(&outs);
         conf_free(&conf);
-        return 1;
+        return bad_input ? 2 : 1;
     }
     outputs_begin(&outs);
-    struct scan_stats stats = {0};
     bool interrupted = false;
-    rc = scan_run(&conf, &hd, &outs, &stop_flag, &stats, &interrupted, &e);
+    rc = scan_run(scan, &outs, &interrupted, &e);
+    scan_free(scan);
     scan_close(&hd);
     struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
                          .error = rc < 0 ? e.msg : NULL};

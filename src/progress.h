@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "scan.h"
+#include "stats.h"
 
 struct progress {
     bool tty;

@@ -1,12 +1,27 @@
 #include "scan.h"
 
-#include <netdb.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
-#include "confirm.h"
 #include "output/output.h"
 #include "progress.h"
+#include "stage.h"
+
+extern const struct probe_ops probe_syn, probe_ack, probe_fin, probe_null, probe_xmas, probe_window,
+    probe_maimon;
+
+#define RAW_TYPE(var, nm, fl, mod) \
+    const struct scan_type var = {.name = nm, .flag = fl, .nmap_type = nm, .proto = PROTO_TCP, .probe = &mod}
+
+RAW_TYPE(scan_syn, "syn", "-sS", probe_syn);
+RAW_TYPE(scan_ack, "ack", "-sA", probe_ack);
+RAW_TYPE(scan_fin, "fin", "-sF", probe_fin);
+RAW_TYPE(scan_null, "null", "-sN", probe_null);
+RAW_TYPE(scan_xmas, "xmas", "-sX", probe_xmas);
+RAW_TYPE(scan_window, "window", "-sW", probe_window);
+RAW_TYPE(scan_maimon, "maimon", "-sM", probe_maimon);
 
 static const struct scan_type *const scan_types[] = {
     &scan_connect, &scan_syn, &scan_ack, &scan_fin, &scan_null, &scan_xmas, &scan_window, &scan_maimon,
@@ -21,26 +36,20 @@ const struct scan_type *scan_type_by_letter(char letter)
 }
 
 /* Hosts per group: enough to keep the pipe full, few enough that results
- * (4 bytes per pair) stay near 16 MiB whatever the port count. */
+ * (4 bytes per pair) stay near 16 MiB whatever the port count.  The raw
+ * engine keeps no per-host timers, so its groups may be far larger: a
+ * horizontal scan then runs as one group, with no wait between groups. */
 static uint32_t group_size(const struct conf *c)
 {
     if (c->max_hostgroup)
         return c->max_hostgroup;
     uint64_t per_host = (uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP];
     uint64_t g = (4u << 20) / MAX(per_host, 1);
-    return (uint32_t)MAX(1, MIN(g, 4096));
+    return (uint32_t)MAX(1, MIN(g, scan_is_raw(c->scan) ? 65536 : 4096));
 }
 
-static bool is_loopback(const struct addr *a)
-{
-    static const uint8_t v6lo[16] = {[15] = 1};
-    if (a->family == AF_INET)
-        return (a->u.v4 >> 24) == 127;
-    return memcmp(a->u.v6, v6lo, 16) == 0;
-}
-
-/* Fills g with the next hosts of the permuted target list, skipping excludes.
- * *cursor advances over permutation indices. */
+/* Fills hosts with the next hosts of the permuted target list, skipping
+ * excludes.  *cursor advances over permutation indices. */
 static uint32_t next_group(const struct conf *c, const struct perm *hp, uint64_t *cursor,
                            struct host_result *hosts, uint32_t max)
 {
@@ -56,25 +65,6 @@ static uint32_t next_group(const struct conf *c, const struct perm *hp, uint64_t
     return n;
 }
 
-/* nmap's unprivileged ping: TCP connect to 80 and 443.  A refusal is a reply
- * too; loopback needs no probe at all. */
-static int discover(struct job *job, err_t *e)
-{
-    static uint16_t ping_ports[] = {80, 443};
-    struct portlist pl = {.v = {ping_ports}, .n = {2}};
-    struct group *g = job->g;
-    for (uint32_t i = 0; i < g->n; i++)
-        if (is_loopback(&g->hosts[i].addr)) {
-            g->hosts[i].status = HOST_UP;
-            g->hosts[i].up_reason = R_LOCALHOST;
-        }
-    struct job dj = *job;
-    dj.ports = &pl;
-    dj.proto = PROTO_TCP;
-    dj.discovery = true; /* the engine records no port results in this mode */
-    return scan_connect.run(&dj, e);
-}
-
 static int by_target_index(const void *a, const void *b)
 {
     uint64_t x = ((const struct host_result *)a)->target_index;
@@ -82,19 +72,54 @@ static int by_target_index(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void reverse_dns(struct host_result *h)
+int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    char name[NI_MAXHOST];
-    addr_to_sockaddr(&h->addr, 0, &ss, &len);
-    if (getnameinfo((struct sockaddr *)&ss, len, name, sizeof name, NULL, 0, NI_NAMEREQD) == 0)
-        h->rdns = strdup(name);
+    memset(h, 0, sizeof *h);
+    if (!scan_is_raw(c->scan) || c->ping_only)
+        return 0;
+    h->have_raw = true;
+    return raw_handles_open(&h->raw, c, e);
 }
 
-static int scan_group(const struct conf *c, struct job *job, err_t *e)
+void scan_close(struct scan_handles *h)
 {
-    struct group *g = job->g;
+    if (h->have_raw)
+        raw_handles_close(&h->raw);
+    h->have_raw = false;
+}
+
+/* The raw scans' key and source port, one for the whole run: late replies
+ * to an earlier group fail the host lookup, not the filter. */
+static int probe_ctx_init(struct probe_ctx *p, const struct conf *c, err_t *e)
+{
+    if (getrandom(p->key, sizeof p->key, 0) != sizeof p->key)
+        return err_set(e, "getrandom: %s", strerror(errno));
+    p->sport = c->source_port >= 0 ? (uint16_t)c->source_port
+                                   : (uint16_t)(40000 + (p->key[0] << 8 | p->key[1]) % 20000);
+    p->tcp_flags = c->scanflags;
+    return 0;
+}
+
+static int stages_open(const struct scan_env *env, void **st, err_t *e)
+{
+    for (size_t i = 0; scan_stages[i]; i++) {
+        const struct stage_ops *s = scan_stages[i];
+        st[i] = NULL;
+        if (s->wanted(env->conf) && s->open && s->open(env, &st[i], e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void stages_close(void **st)
+{
+    for (size_t i = 0; scan_stages[i]; i++)
+        if (scan_stages[i]->close)
+            scan_stages[i]->close(st[i]);
+}
+
+static int stages_run(const struct scan_env *env, void **st, struct group *g, uint64_t seed, err_t *e)
+{
     /* A host's clock (--host-timeout, its report times) starts with its group. */
     uint64_t now = now_ns();
     double wall = wall_time();
@@ -102,52 +127,42 @@ static int scan_group(const struct conf *c, struct job *job, err_t *e)
         g->hosts[i].start_ns = now;
         g->hosts[i].start = wall;
     }
-    if (c->ping_skip) {
-        for (uint32_t i = 0; i < g->n; i++) {
-            g->hosts[i].status = HOST_UP;
-            g->hosts[i].up_reason = R_USER_SET;
-        }
-    } else if (discover(job, e) < 0) {
+    for (size_t i = 0; scan_stages[i] && !*env->stop; i++)
+        if (scan_stages[i]->wanted(env->conf) && scan_stages[i]->run(st[i], env, g, seed, e) < 0)
+            return -1;
+    return 0;
+}
+
+struct scan {
+    struct scan_env env;
+    struct progress prog;
+    void *st[16];
+};
+
+int scan_new(struct scan **out, const struct conf *c, struct scan_handles *hd,
+             const volatile sig_atomic_t *stop, probedb_warn_fn warn, struct scan_stats *stats, err_t *e)
+{
+    struct scan *s = *out = xcalloc(1, sizeof *s, e);
+    if (!s)
         return -1;
-    }
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (g->hosts[i].status == HOST_UP)
-            job->stats->hosts_up++;
-        else if (!c->ping_only)
-            job->stats->pairs_done += (uint64_t)c->ports.n[c->scan->proto] / c->shard_n;
-    }
-    if (c->ping_only || *job->stop)
-        return 0;
-    job->discovery = false;
-    job->proto = c->scan->proto;
-    return c->scan->run(job, e);
+    s->env = (struct scan_env){.conf = c, .handles = hd, .stats = stats, .stop = stop, .warn = warn,
+                               .tick = progress_tick, .tick_ctx = &s->prog};
+    return probe_ctx_init(&s->env.probe, c, e) < 0 || stages_open(&s->env, s->st, e) < 0 ? -1 : 0;
 }
 
-int scan_open(const struct conf *c, struct scan_handles *h, probedb_warn_fn warn, void *ctx,
-              err_t *e)
+void scan_free(struct scan *s)
 {
-    memset(h, 0, sizeof *h);
-    h->raw.sock = -1;
-    if ((c->version || c->banners) && !c->ping_only &&
-        vscan_open(&h->vs, c, warn, ctx, e) < 0)
-        return -1;
-    if (!c->scan->raw || c->ping_only)
-        return 0;
-    h->have_raw = true;
-    return raw_io_open(&h->raw, c, e);
+    if (!s)
+        return;
+    stages_close(s->st);
+    free(s);
 }
 
-void scan_close(struct scan_handles *h)
+int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *e)
 {
-    if (h->have_raw)
-        raw_io_close(&h->raw);
-    vscan_close(h->vs);
-    h->vs = NULL;
-}
-
-int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *outs, const volatile sig_atomic_t *stop,
-             struct scan_stats *stats, bool *interrupted, err_t *e)
-{
+    const struct conf *c = s->env.conf;
+    struct scan_stats *stats = s->env.stats;
+    const volatile sig_atomic_t *stop = s->env.stop;
     struct perm hp;
     perm_init(&hp, c->targets.total, mix64(c->seed ^ 0x686f737473ULL), c->sequential);
     uint32_t gmax = group_size(c);
@@ -156,40 +171,29 @@ int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *o
     per_host /= c->shard_n; /* each shard probes its share of every host's ports */
     stats->pairs_total = c->targets.total * per_host;
     stats->hosts_total = c->targets.total;
-    struct progress prog;
-    progress_init(&prog, c, now_ns());
+    progress_init(&s->prog, c, now_ns());
     int rc = 0;
     for (uint64_t gi = 0; rc == 0 && cursor < c->targets.total && !*stop; gi++) {
         struct group g;
-        if (group_alloc(&g, MIN(gmax, c->targets.total - cursor), &c->ports, e) < 0)
-            return -1;
+        if (group_alloc(&g, MIN(gmax, c->targets.total - cursor), &c->ports, e) < 0) {
+            rc = -1;
+            break;
+        }
         uint32_t requested = g.n;
         g.n = next_group(c, &hp, &cursor, g.hosts, g.n);
         /* Excluded addresses are not part of the scan's totals. */
         stats->hosts_total -= requested - g.n;
         stats->pairs_total -= (uint64_t)(requested - g.n) * per_host;
-        struct job job = {
-            .conf = c, .g = &g, .ports = &c->ports, .proto = PROTO_TCP,
-            .seed = mix64(c->seed + gi), .stats = stats, .raw = &hd->raw, .stop = stop,
-            .tick = progress_tick, .tick_ctx = &prog,
-        };
-        rc = scan_group(c, &job, e);
-        if (rc == 0 && !c->ping_only && !*stop)
-            confirm_group(c, &g, stop);
-        if (rc == 0 && hd->vs && !*stop)
-            rc = vscan_run(hd->vs, &g, stop, e);
+        rc = stages_run(&s->env, s->st, &g, mix64(c->seed + gi), e);
         /* Probed in random order, reported in the order the user gave. */
         qsort(g.hosts, g.n, sizeof *g.hosts, by_target_index);
         for (uint32_t i = 0; rc == 0 && i < g.n; i++) {
-            struct host_result *h = &g.hosts[i];
-            if (h->status == HOST_UP && !c->no_dns)
-                reverse_dns(h);
             stats->hosts_done++;
-            outputs_host(outs, h);
+            outputs_host(outs, &g.hosts[i]);
         }
         group_free(&g);
     }
-    progress_done(&prog, stats, now_ns());
+    progress_done(&s->prog, stats, now_ns());
     *interrupted = *stop != 0;
     return rc;
 }

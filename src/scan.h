@@ -1,15 +1,16 @@
 /* scan: the pipeline from targets to outputs.
  *
  *   targets -> host groups (keyed permutation of host indices, excludes skipped)
- *           -> discovery (unless -Pn) -> engine of the scan type -> results
- *           -> service detection of open ports (-sV, --banners)
- *           -> reverse DNS -> each output, one host at a time
+ *           -> the stages, in order, over each group (stage.h): discovery,
+ *              the port scan, the SYN-proxy check, service detection,
+ *              reverse DNS -> each output, one host at a time
  *
- * A scan type is a `struct scan_type`: a name, its protocol, whether it
- * needs raw sockets, and an engine.  Adding a scan type is adding one file
- * under src/probe/ and one entry in scan_types[].
+ * A scan type is a `struct scan_type`: a name, its protocol, and either a
+ * raw probe module (probe/probe.h, run by the raw engine, engine.h) or an
+ * engine of its own (the connect scan).  Adding a raw scan type is adding
+ * one module file under src/probe/ and one entry in scan_types[].
  *
- * Engine contract (`run`):
+ * Engine contract of the connect engine (`run`), which the raw engine keeps too:
  *   - probes every port of job->ports for protocol job->proto on every host of
  *     job->g whose status is HOST_UP or HOST_UNKNOWN and that has not timed out;
  *   - on return 0 every such port has a state other than PS_UNKNOWN, unless
@@ -29,18 +30,12 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "engine.h"
 #include "perm.h"
-#include "probe/rawio.h"
-#include "service/vscan.h"
 #include "results.h"
-
-struct scan_stats {
-    uint64_t pairs_total, pairs_done;  /* (host, port) pairs of the whole scan */
-    uint64_t sent, retransmits, replies, timeouts, drops;
-    uint64_t hosts_total, hosts_up, hosts_done;
-    uint64_t invalid, malformed;        /* raw: replies failing the cookie; undecodable */
-    uint64_t send_ns;                   /* raw: time spent sending (rates are sent / this) */
-};
+#include "scantype.h"
+#include "service/vscan.h"
+#include "stats.h"
 
 struct job {
     const struct conf *conf;
@@ -50,46 +45,33 @@ struct job {
     bool discovery;
     uint64_t seed;
     struct scan_stats *stats;
-    struct raw_io *raw;  /* open when the scan type is raw */
     const volatile sig_atomic_t *stop;
     void (*tick)(void *ctx, const struct scan_stats *st, uint64_t now);
     void *tick_ctx;
 };
 
-struct scan_type {
-    const char *name;      /* "connect" */
-    const char *flag;      /* "-sT" */
-    const char *nmap_type; /* XML <scaninfo type=...> */
-    enum proto proto;
-    bool raw;              /* needs raw sockets (root or CAP_NET_RAW) */
-    int raw_kind;          /* enum raw_kind, for raw TCP scans */
-    uint8_t tcp_flags;     /* flags of the probe, for raw TCP scans */
-    int (*run)(struct job *job, err_t *e);
-};
-
-extern const struct scan_type scan_connect, scan_syn, scan_ack, scan_fin, scan_null, scan_xmas,
-    scan_window, scan_maimon;
-
-/* Looks up a scan type by its nmap letter after -s ('T', 'S', ...). */
-const struct scan_type *scan_type_by_letter(char letter);
 
 /* What a scan must open with privileges; main() drops them afterwards. */
 struct scan_handles {
-    struct raw_io raw;
+    struct raw_handles raw;
     bool have_raw;
-    struct vscan *vs;    /* -sV / --banners, else NULL */
 };
 
-/* Opens the handles the scan needs (and loads the probe database for -sV;
- * its malformed lines go to warn).  Returns 0, or -1 with e set. */
-int scan_open(const struct conf *c, struct scan_handles *h, probedb_warn_fn warn, void *ctx,
-              err_t *e);
+/* Opens the privileged handles the scan needs.  Returns 0, -1 with e set,
+ * or -2 with e set for bad input (see raw_handles_open). */
+int scan_open(const struct conf *c, struct scan_handles *h, err_t *e);
 void scan_close(struct scan_handles *h);
 
 struct output_set;
-/* Runs the whole scan, handing finished hosts to outs.  Returns 0, or -1 with
- * e set.  *interrupted is set when *stop ended it early. */
-int scan_run(const struct conf *c, struct scan_handles *hd, struct output_set *outs, const volatile sig_atomic_t *stop,
-             struct scan_stats *stats, bool *interrupted, err_t *e);
+struct scan;
+/* Prepares a run once privileges are gone: the stages' own state, and the
+ * data files they read (the -sV probe database: malformed lines go to
+ * warn).  Returns 0, or -1 with e set (bad data: main() exits 2). */
+int scan_new(struct scan **s, const struct conf *c, struct scan_handles *hd,
+             const volatile sig_atomic_t *stop, probedb_warn_fn warn, struct scan_stats *stats, err_t *e);
+/* Runs the whole scan, handing finished hosts to outs.  Returns 0, or -1
+ * with e set.  *interrupted is set when the stop flag ended it early. */
+int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *e);
+void scan_free(struct scan *s);
 
 #endif

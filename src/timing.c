@@ -135,6 +135,16 @@ bool rate_take(struct ratelimit *r, uint64_t now)
     return true;
 }
 
+uint32_t rate_take_n(struct ratelimit *r, uint64_t now, uint32_t max)
+{
+    if (r->rate <= 0)
+        return max;
+    refill(r, now);
+    uint32_t n = r->tokens >= max ? max : (uint32_t)r->tokens;
+    r->tokens -= n;
+    return n;
+}
+
 uint64_t rate_wait(const struct ratelimit *r, uint64_t now)
 {
     if (r->rate <= 0)

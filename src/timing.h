@@ -63,6 +63,9 @@ struct ratelimit {
 void rate_init(struct ratelimit *r, double rate, uint64_t now);
 /* Takes one token if available at `now`. */
 bool rate_take(struct ratelimit *r, uint64_t now);
+/* Takes up to max tokens available at `now` (all max when unlimited);
+ * returns how many.  The send loop takes a batch per clock reading. */
+uint32_t rate_take_n(struct ratelimit *r, uint64_t now, uint32_t max);
 /* Nanoseconds from now until a token is available (0 if one is). */
 uint64_t rate_wait(const struct ratelimit *r, uint64_t now);
 

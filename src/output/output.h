@@ -19,7 +19,7 @@
 
 #include "conf.h"
 #include "results.h"
-#include "scan.h"
+#include "stats.h"
 
 #define SCOUT_VERSION "0.1.0"
 

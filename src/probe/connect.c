@@ -20,7 +20,12 @@
  *   - its host hits --host-timeout: dropped.
  * A socket that connected is closed with SO_LINGER 0 (a RST, no TIME_WAIT),
  * so a 65535-port scan never runs out of ephemeral ports; slots are capped by
- * RLIMIT_NOFILE so it never runs out of descriptors either. */
+ * the descriptors free (fdlimit.h) so it rarely runs out of descriptors
+ * either.  When the system does refuse a socket or a local port (the limit
+ * lowered under us, another thread's sockets), the pair is queued again and
+ * waits for probes in flight to end; a worker with nothing in flight that
+ * still cannot start one fails with the system's reason.  No pair is dropped
+ * without a state or an error. */
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
@@ -29,10 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "classify.h"
+#include "fdlimit.h"
 #include "scan.h"
 #include "timing.h"
 
@@ -78,6 +83,8 @@ struct worker {
     struct ratelimit rl;
     double min_rate;
     uint64_t start_ns, last_send_ns, next_expire_ns;
+    uint64_t short_since_ns; /* local shortage with nothing in flight since, 0 = none */
+    int quit;                /* set by connect_run when a sibling failed to start */
     int rc;
     err_t err;
 };
@@ -209,14 +216,48 @@ static void complete(struct worker *w, uint32_t s, int err, uint64_t now)
     release(w, s);
 }
 
+/* Errors of socket() or connect() that say the local system is short of
+ * something that probes in flight give back when they end. */
+static bool local_shortage(int err)
+{
+    return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM ||
+           err == EADDRNOTAVAIL || err == EAGAIN;
+}
+
+/* The pair could not start for want of a local resource: it goes back in
+ * the queue (the caller has taken no slot for it, or given it back).  With
+ * nothing in flight nothing of ours will free up; other workers' probes end
+ * within the RTT timeout cap, so waiting longer than that is pointless. */
+static bool shortage(struct worker *w, uint32_t h, uint32_t p, uint8_t try, int err,
+                     uint64_t now)
+{
+    push_retry(w, h, p, try);
+    if (w->inflight) {
+        w->short_since_ns = 0;
+        return false;
+    }
+    if (!w->short_since_ns)
+        w->short_since_ns = now;
+    else if (now - w->short_since_ns > w->tc->max_rtt_ns + 2 * NS_PER_SEC)
+        w->rc = err_set(&w->err, "cannot start a connection (%s) and none is in flight to wait for",
+                        strerror(err));
+    return false;
+}
+
 /* Starts one probe in a free slot.  Returns false if the local system
- * refused (descriptors or ephemeral ports): the caller should wait. */
+ * refused (descriptors or ephemeral ports; the pair is queued again) or
+ * failed (w->rc set): the caller should wait. */
 static bool start(struct worker *w, uint32_t h, uint32_t p, uint8_t try, uint64_t now)
 {
     const struct addr *target = &w->job->g->hosts[h].addr;
     int fd = socket(target->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    if (fd < 0) {
+        if (local_shortage(errno))
+            return shortage(w, h, p, try, errno, now);
+        w->rc = err_set(&w->err, "socket: %s", strerror(errno));
         return false;
+    }
+    w->short_since_ns = 0;
     int one = 1;
     if (target->family == AF_INET)
         setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one);
@@ -242,11 +283,10 @@ static bool start(struct worker *w, uint32_t h, uint32_t p, uint8_t try, uint64_
             return true;
         }
     }
-    if (err == EADDRNOTAVAIL || err == EAGAIN || err == ENOBUFS || err == ENOMEM) {
+    if (local_shortage(err)) {
         /* Out of local resources: requeue, and let in-flight probes drain. */
         release(w, s);
-        push_retry(w, h, p, try);
-        return false;
+        return shortage(w, h, p, try, err, now);
     }
     STAT_ADD(w, sent, 1);
     complete(w, s, err, now);
@@ -370,7 +410,7 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     uint64_t now;
-    while (!*w->job->stop &&
+    while (!*w->job->stop && w->rc == 0 && !__atomic_load_n(&w->quit, __ATOMIC_RELAXED) &&
            (w->inflight || w->r_len || w->cursor < w->total)) {
         fill(w);
         now = now_ns();
@@ -387,16 +427,6 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Concurrency the descriptor limit allows, keeping some for output files. */
-static uint32_t fd_budget(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 128)
-        return 32;
-    rlim_t n = rl.rlim_cur - 64;
-    return (uint32_t)(n > 16384 ? 16384 : n);
-}
-
 /* One worker per CPU, but one only when probes must be serialised. */
 static uint32_t worker_count(const struct timing_conf *tc)
 {
@@ -409,6 +439,10 @@ static uint32_t worker_count(const struct timing_conf *tc)
     return n;
 }
 
+static void worker_free(struct worker *w);
+
+/* Sets up worker idx of nworkers.  On failure it undoes its own partial
+ * work: the caller frees only the workers whose init succeeded. */
 static int worker_init(struct worker *w, struct job *job, const uint8_t *active, uint32_t idx,
                        uint32_t nworkers, err_t *e)
 {
@@ -419,20 +453,28 @@ static int worker_init(struct worker *w, struct job *job, const uint8_t *active,
     w->ports = job->ports->v[job->proto];
     w->nports = job->ports->n[job->proto];
     w->ep = -1;
-    w->nslots = MAX(16u, fd_budget() / nworkers);
+    /* The budget is for the whole run, taken before any worker holds a
+     * socket; the first worker's epoll set is already open by the second's
+     * turn, which the 64 kept back cover. */
+    w->nslots = MAX(16u, fd_budget(64, 16384) / nworkers);
     w->hosts = xcalloc(job->g->n, sizeof *w->hosts, e);
     w->slots = xcalloc(w->nslots, sizeof *w->slots, e);
     w->free_slots = xcalloc(w->nslots, sizeof *w->free_slots, e);
     w->retry = xcalloc(w->nslots + 1, sizeof *w->retry, e);
-    if (!w->hosts || !w->slots || !w->free_slots || !w->retry)
+    if (!w->hosts || !w->slots || !w->free_slots || !w->retry) {
+        worker_free(w);
         return -1;
+    }
     for (uint32_t s = 0; s < w->nslots; s++) {
         w->slots[s].fd = -1;
         w->free_slots[w->nfree++] = w->nslots - 1 - s;
     }
     w->ep = epoll_create1(EPOLL_CLOEXEC);
-    if (w->ep < 0)
-        return err_set(e, "epoll_create1: %s", strerror(errno));
+    if (w->ep < 0) {
+        err_set(e, "epoll_create1: %s", strerror(errno));
+        worker_free(w);
+        return -1;
+    }
     /* Pairs are indexed over the whole group, whatever discovery found, so
      * every shard (and worker) agrees on what index i is.  Discovery runs
      * whole in every shard: each needs to know who is up. */
@@ -454,6 +496,7 @@ static int worker_init(struct worker *w, struct job *job, const uint8_t *active,
     return 0;
 }
 
+/* Frees what worker_init set up; safe on a worker it set up only in part. */
 static void worker_free(struct worker *w)
 {
     for (uint32_t s = 0; w->slots && s < w->nslots; s++)
@@ -465,6 +508,11 @@ static void worker_free(struct worker *w)
     free(w->free_slots);
     free(w->retry);
     free(w->hosts);
+    w->slots = NULL;
+    w->free_slots = NULL;
+    w->retry = NULL;
+    w->hosts = NULL;
+    w->ep = -1;
 }
 
 /* Folds the workers' view of each host into the group's results. */
@@ -543,18 +591,25 @@ static int connect_run(struct job *job, err_t *e)
         active[i] = hr->status != HOST_DOWN && !hr->timed_out &&
                     !(job->discovery && hr->status == HOST_UP);
     }
-    uint32_t nw = worker_count(&job->conf->timing), started = 0;
+    uint32_t nw = worker_count(&job->conf->timing), ninit = 0, started = 0;
     struct worker ws[MAX_WORKERS];
     pthread_t tids[MAX_WORKERS];
     int rc = 0;
-    for (uint32_t i = 0; i < nw && rc == 0; i++)
-        rc = worker_init(&ws[i], job, active, i, nw, e);
-    for (uint32_t i = 0; rc == 0 && i < nw; i++, started++)
-        if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0)
-            rc = err_set(e, "cannot start a worker thread");
+    while (ninit < nw && (rc = worker_init(&ws[ninit], job, active, ninit, nw, e)) == 0)
+        ninit++;
+    while (rc == 0 && started < nw) {
+        int err = pthread_create(&tids[started], NULL, worker_main, &ws[started]);
+        if (err)
+            rc = err_set(e, "cannot start a worker thread: %s", strerror(err));
+        else
+            started++;
+    }
+    /* Workers already running stop at once when a sibling could not start. */
+    for (uint32_t i = 0; rc < 0 && i < started; i++)
+        __atomic_store_n(&ws[i].quit, 1, __ATOMIC_RELAXED);
     if (started)
         supervise(job, ws, started, tids);
-    for (uint32_t i = 0; i < nw; i++)
+    for (uint32_t i = 0; i < started; i++)
         if (rc == 0 && ws[i].rc < 0) {
             *e = ws[i].err;
             rc = -1;
@@ -563,7 +618,7 @@ static int connect_run(struct job *job, err_t *e)
         merge(job, active, ws, nw);
         sum_stats(job->stats, ws, nw);
     }
-    for (uint32_t i = 0; i < nw; i++)
+    for (uint32_t i = 0; i < ninit; i++)
         worker_free(&ws[i]);
     free(active);
     return rc;
@@ -574,6 +629,5 @@ const struct scan_type scan_connect = {
     .flag = "-sT",
     .nmap_type = "connect",
     .proto = PROTO_TCP,
-    .raw = false,
     .run = connect_run,
 };

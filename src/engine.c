@@ -1,0 +1,702 @@
+#include "engine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cookie.h"
+#include "perm.h"
+
+#define SEND_BATCH 64      /* probes per clock reading and per kernel hand-off */
+#define TICK_NS (1 * NS_PER_MS)
+#define REPORT_NS (100 * NS_PER_MS)
+#define MAX_SOURCES 8
+#define ARP_TRIES 3
+
+/* One way to a next hop: the sender's way out, the link header, the source
+ * address (and so the templates) its probes use. */
+struct route {
+    struct addr next_hop;
+    int way;
+    uint8_t src;            /* index into sources */
+    bool eth;
+    uint8_t hdr[14];        /* Ethernet header, valid once `resolved` */
+    int resolved;           /* atomic: 1 once the MAC is known */
+};
+
+/* The receiver's counters, on a cache line of their own. */
+struct rx_counters {
+    _Alignas(64) uint64_t answers, invalid, malformed;
+    uint64_t srtt_ns, rttvar_ns;
+};
+
+struct eng {
+    const struct engine_job *job;
+    struct sender *snd;
+    uint32_t nmods;
+    int32_t *port_index;    /* [module][65536]: port -> index in the module's list, -1 */
+    uint64_t *mod_base;     /* [module + 1]: first pair index of each module */
+    /* hosts: address -> group index (open addressing), and their routes */
+    uint32_t *htab, hmask;
+    uint8_t *active;        /* 1: probe; 2: no way to it (silent); 0: down or timed out */
+    uint32_t *host_route;
+    struct route *routes;
+    uint32_t nroutes, *rtab, rmask; /* next hop -> route */
+    struct addr sources[MAX_SOURCES];
+    uint32_t nsources;
+    struct probe_tmpl *tmpl; /* [source][module] */
+    /* sender */
+    volatile int done;
+    uint64_t nsent, now, next_tick, next_report, timeouts;
+    struct scan_stats base; /* the scan's counters when this group began */
+    uint32_t tokens;
+    struct ratelimit rl;
+    struct rate_ctl ctl;
+    struct rtt_est rtt;     /* the receiver's, from the time bits of each reply */
+    struct rx_counters rx;
+};
+
+/* ---- tables ---- */
+
+static uint64_t addr_hash(const struct addr *a)
+{
+    if (a->family != AF_INET6)
+        return mix64(a->u.v4);
+    uint64_t hi, lo;
+    memcpy(&hi, a->u.v6, 8);
+    memcpy(&lo, a->u.v6 + 8, 8);
+    return mix64(hi ^ mix64(lo));
+}
+
+static uint32_t table_size(uint32_t n)
+{
+    uint32_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    return size;
+}
+
+static int host_lookup(const struct eng *x, const struct addr *a)
+{
+    const struct host_result *hosts = x->job->g->hosts;
+    for (uint32_t i = (uint32_t)addr_hash(a) & x->hmask;; i = (i + 1) & x->hmask) {
+        if (x->htab[i] == UINT32_MAX)
+            return -1;
+        if (addr_eq(&hosts[x->htab[i]].addr, a))
+            return (int)x->htab[i];
+    }
+}
+
+static int route_lookup(const struct eng *x, const struct addr *hop)
+{
+    for (uint32_t i = (uint32_t)addr_hash(hop) & x->rmask;; i = (i + 1) & x->rmask) {
+        if (x->rtab[i] == UINT32_MAX)
+            return -1;
+        if (addr_eq(&x->routes[x->rtab[i]].next_hop, hop))
+            return (int)x->rtab[i];
+    }
+}
+
+/* ---- results ---- */
+
+static struct port_result *slot_of(const struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+{
+    return &x->job->g->hosts[h].ports[x->job->mods[m].ops->proto][p];
+}
+
+static bool decided(const struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+{
+    if (x->job->mods[m].ops->discovery)
+        return __atomic_load_n(&x->job->g->hosts[h].status, __ATOMIC_ACQUIRE) == HOST_UP;
+    struct port_result v;
+    __atomic_load(slot_of(x, m, h, p), &v, __ATOMIC_ACQUIRE);
+    return v.state != PS_UNKNOWN;
+}
+
+/* Publishes a result unless the pair (or, for discovery, the host) is
+ * already decided. */
+static bool publish(struct eng *x, uint32_t m, uint32_t h, uint32_t p, const struct port_result *res)
+{
+    struct host_result *hr = &x->job->g->hosts[h];
+    if (x->job->mods[m].ops->discovery) {
+        uint8_t expected = HOST_UNKNOWN;
+        if (!__atomic_compare_exchange_n(&hr->status, &expected, (uint8_t)HOST_UP, false,
+                                         __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            return false;
+        hr->up_reason = res->reason;
+        hr->up_ttl = res->ttl;
+        return true;
+    }
+    struct port_result expected = {0}, desired = *res;
+    return __atomic_compare_exchange(slot_of(x, m, h, p), &expected, &desired, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED);
+}
+
+/* ---- receiver ---- */
+
+static void on_neighbour(struct eng *x, const struct reply *r)
+{
+    bool answer = (r->kind == REPLY_ARP && r->icmp_type == 2) || (r->kind == REPLY_NDP && r->icmp_type == 136);
+    int ri = answer && r->has_mac ? route_lookup(x, &r->src) : -1;
+    if (ri < 0)
+        return;
+    struct route *rt = &x->routes[ri];
+    if (__atomic_load_n(&rt->resolved, __ATOMIC_ACQUIRE))
+        return;
+    memcpy(rt->hdr, r->mac, 6);
+    __atomic_store_n(&rt->resolved, 1, __ATOMIC_RELEASE);
+}
+
+/* Folds one RTT sample into the estimate the sender reads for its waits. */
+static void rtt_from_reply(struct eng *x, uint32_t sent_ms)
+{
+    rtt_sample(&x->rtt, (uint64_t)seq_age_ms(sent_ms, now_ns()) * NS_PER_MS);
+    __atomic_store_n(&x->rx.srtt_ns, x->rtt.srtt_ns, __ATOMIC_RELAXED);
+    __atomic_store_n(&x->rx.rttvar_ns, x->rtt.rttvar_ns, __ATOMIC_RELAXED);
+}
+
+static void on_reply(struct eng *x, const struct reply *r)
+{
+    const struct engine_job *job = x->job;
+    if (r->kind == REPLY_ARP || r->kind == REPLY_NDP) {
+        on_neighbour(x, r);
+        return;
+    }
+    for (uint32_t m = 0; m < x->nmods; m++) {
+        const struct probe_ops *ops = job->mods[m].ops;
+        struct probe_hit hit;
+        if (!ops->validate(job->ctx, r, &hit))
+            continue;
+        int h = host_lookup(x, &hit.target);
+        int32_t p = x->port_index[(size_t)m * 65536 + hit.port];
+        if (h < 0 || p < 0)
+            continue;
+        struct port_result res = {0};
+        if (!ops->classify(job->ctx, r, &res))
+            return;
+        res.ttl = r->ttl;
+        rtt_from_reply(x, hit.sent_ms);
+        if (publish(x, m, (uint32_t)h, (uint32_t)p, &res))
+            __atomic_fetch_add(&x->rx.answers, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    __atomic_fetch_add(&x->rx.invalid, 1, __ATOMIC_RELAXED);
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *frame)
+{
+    struct eng *x = (struct eng *)user;
+    struct reply r;
+    int rc = packet_decode_frame(x->job->raw->dlt, frame, hdr->caplen, hdr->len, &r);
+    if (rc < 0)
+        __atomic_fetch_add(&x->rx.malformed, 1, __ATOMIC_RELAXED);
+    else if (rc > 0)
+        on_reply(x, &r);
+}
+
+static void *receiver(void *arg)
+{
+    struct eng *x = arg;
+    pcap_t *pc = x->job->raw->pc;
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(pc), .events = POLLIN};
+    while (!x->done) {
+        poll(&pfd, 1, 10);
+        while (pcap_dispatch(pc, 256, on_frame, (u_char *)x) > 0)
+            ;
+    }
+    while (pcap_dispatch(pc, 256, on_frame, (u_char *)x) > 0)
+        ;
+    return NULL;
+}
+
+/* ---- ticks: rate control, statistics, host timeouts, progress ---- */
+
+static uint64_t rx_answers(const struct eng *x)
+{
+    return __atomic_load_n(&x->rx.answers, __ATOMIC_RELAXED);
+}
+
+/* The scan's counters are the sender's to write: the receiver's own are
+ * folded in here, on the tick. */
+static void publish_stats(struct eng *x)
+{
+    struct scan_stats *st = x->job->stats;
+    uint64_t answers = rx_answers(x);
+    st->sent = x->base.sent + x->nsent;
+    st->replies = x->base.replies + answers;
+    st->timeouts = x->base.timeouts + x->timeouts;
+    st->pairs_done = x->base.pairs_done + answers + x->timeouts;
+    st->invalid = x->base.invalid + __atomic_load_n(&x->rx.invalid, __ATOMIC_RELAXED);
+    st->malformed = x->base.malformed + __atomic_load_n(&x->rx.malformed, __ATOMIC_RELAXED);
+}
+
+static void expire_hosts(struct eng *x, uint64_t now)
+{
+    uint64_t limit = x->job->conf->timing.host_timeout_ns;
+    struct group *g = x->job->g;
+    for (uint32_t h = 0; limit && h < g->n; h++)
+        if (x->active[h] && now - g->hosts[h].start_ns > limit) {
+            x->active[h] = 0;
+            g->hosts[h].timed_out = true;
+        }
+}
+
+static void tick(struct eng *x, uint64_t now)
+{
+    x->next_tick = now + TICK_NS;
+    uint64_t srtt = __atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED);
+    if (ratectl_update(&x->ctl, x->nsent, rx_answers(x), srtt, now))
+        rate_set(&x->rl, x->ctl.rate);
+    if (now < x->next_report)
+        return;
+    x->next_report = now + REPORT_NS;
+    publish_stats(x);
+    expire_hosts(x, now);
+    if (x->job->tick)
+        x->job->tick(x->job->tick_ctx, x->job->stats, now);
+}
+
+/* Sleeps at most until `until`, in slices short enough that the stop flag
+ * and the ticks are never late. */
+static void nap(struct eng *x, uint64_t until)
+{
+    uint64_t now = now_ns();
+    if (until > now) {
+        uint64_t w = MIN(until - now, 2 * NS_PER_MS);
+        struct timespec ts = {0, (long)w};
+        nanosleep(&ts, NULL);
+    }
+    x->now = now_ns();
+    if (x->now >= x->next_tick)
+        tick(x, x->now);
+}
+
+/* Waits for a token; false if the scan was stopped meanwhile. */
+static bool pace(struct eng *x)
+{
+    while (x->tokens == 0) {
+        if (*x->job->stop)
+            return false;
+        x->now = now_ns();
+        if (x->now >= x->next_tick)
+            tick(x, x->now);
+        x->tokens = rate_take_n(&x->rl, x->now, SEND_BATCH);
+        if (x->tokens == 0) {
+            sender_flush(x->snd);
+            nap(x, x->now + rate_wait(&x->rl, x->now));
+        }
+    }
+    x->tokens--;
+    return true;
+}
+
+/* ---- sending ---- */
+
+static uint8_t *slot_for(struct eng *x, int way)
+{
+    uint8_t *slot;
+    while (!(slot = sender_slot(x->snd, way))) {
+        sender_flush(x->snd);
+        sched_yield();
+    }
+    return slot;
+}
+
+static void send_probe(struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+{
+    const struct engine_mod *mod = &x->job->mods[m];
+    const struct host_result *hr = &x->job->g->hosts[h];
+    const struct route *rt = &x->routes[x->host_route[h]];
+    uint8_t *slot = slot_for(x, rt->way);
+    size_t off = 0;
+    if (rt->eth) {
+        memcpy(slot, rt->hdr, 14);
+        off = 14;
+    }
+    const struct probe_tmpl *t = &x->tmpl[rt->src * x->nmods + m];
+    size_t len = mod->ops->make(t, &hr->addr, mod->ports[p], x->now, slot + off);
+    sender_commit(x->snd, rt->way, off + len, &hr->addr);
+    x->nsent++;
+}
+
+/* Splits a pair index into (module, host, port). */
+static void split(const struct eng *x, uint64_t idx, uint32_t *m, uint32_t *h, uint32_t *p)
+{
+    uint32_t k = 0;
+    while (idx >= x->mod_base[k + 1])
+        k++;
+    uint64_t j = idx - x->mod_base[k];
+    uint32_t np = x->job->mods[k].nports;
+    *m = k;
+    *h = (uint32_t)(j / np);
+    *p = (uint32_t)(j % np);
+}
+
+/* One pass over this shard's pairs; returns how many probes it sent. */
+static uint64_t send_pass(struct eng *x, const struct perm *pm, bool resend)
+{
+    const struct conf *c = x->job->conf;
+    uint64_t total = x->mod_base[x->nmods], sent = 0;
+    for (uint64_t i = c->shard_k - 1; i < total; i += c->shard_n) {
+        uint32_t m, h, p;
+        split(x, perm_get(pm, i), &m, &h, &p);
+        if (x->active[h] != 1 || !__atomic_load_n(&x->routes[x->host_route[h]].resolved, __ATOMIC_ACQUIRE) ||
+            decided(x, m, h, p))
+            continue;
+        if (!pace(x))
+            break;
+        send_probe(x, m, h, p);
+        sent++;
+    }
+    sender_flush(x->snd);
+    if (resend)
+        x->job->stats->retransmits += sent;
+    return sent;
+}
+
+static uint64_t pass_timeout(const struct eng *x)
+{
+    /* Replies to this scan's own probes measure the RTT best; before any,
+     * the slowest host's RTT from discovery sets the wait. */
+    const struct timing_conf *tc = &x->job->conf->timing;
+    struct rtt_est est = {.srtt_ns = __atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED),
+                          .rttvar_ns = __atomic_load_n(&x->rx.rttvar_ns, __ATOMIC_RELAXED)};
+    est.have = est.srtt_ns > 0;
+    if (est.have)
+        return rtt_timeout(&est, tc);
+    const struct group *g = x->job->g;
+    for (uint32_t h = 0; h < g->n; h++) {
+        const struct host_result *hr = &g->hosts[h];
+        if (x->active[h] && hr->srtt_us && (!est.have || hr->srtt_us * 1000ULL > est.srtt_ns)) {
+            est.have = true;
+            est.srtt_ns = hr->srtt_us * 1000ULL;
+            est.rttvar_ns = hr->rttvar_us * 1000ULL;
+        }
+    }
+    return rtt_timeout(&est, tc);
+}
+
+/* Waits for this pass's replies: until the timeout, or until every probe
+ * sent in it has been answered. */
+static void wait_replies(struct eng *x, uint64_t ns, uint64_t before, uint64_t sent)
+{
+    uint64_t end = now_ns() + ns;
+    while (!*x->job->stop && x->now < end && rx_answers(x) - before < sent)
+        nap(x, end);
+}
+
+static void run_passes(struct eng *x, const struct perm *pm)
+{
+    const struct timing_conf *tc = &x->job->conf->timing;
+    uint64_t lost = 0;
+    uint32_t empty = 0;
+    for (uint32_t pass = 0; !*x->job->stop; pass++) {
+        uint64_t before = rx_answers(x);
+        ratectl_new_pass(&x->ctl, x->nsent, before, now_ns());
+        uint64_t t0 = now_ns();
+        uint64_t sent = send_pass(x, pm, pass > 0);
+        x->job->stats->send_ns += now_ns() - t0;
+        if (sent == 0)
+            break;
+        wait_replies(x, pass_timeout(x), before, sent);
+        uint64_t gained = rx_answers(x) - before;
+        if (pass > 0) {
+            lost += gained; /* answered only when asked again: lost before */
+            empty = gained ? 0 : empty + 1;
+        }
+        /* Silence is believed after one empty resend pass on a clean path,
+         * after two once loss has been seen: with 4 % round-trip loss a
+         * single empty pass still leaves ~0.7 % odds that the last few live
+         * ports were all lost again; two leave ~0.03 %. */
+        bool settled = empty >= (lost ? 2u : 1u);
+        if (pass >= tc->max_retries || settled)
+            break;
+    }
+    x->job->stats->drops += lost;
+}
+
+/* After the last pass: silence is each module's silent state (discovery:
+ * the host is down). */
+static void mark_silent(struct eng *x, const struct perm *pm)
+{
+    const struct conf *c = x->job->conf;
+    struct group *g = x->job->g;
+    uint64_t total = x->mod_base[x->nmods];
+    for (uint64_t i = c->shard_k - 1; i < total; i += c->shard_n) {
+        uint32_t m, h, p;
+        split(x, perm_get(pm, i), &m, &h, &p);
+        const struct probe_ops *ops = x->job->mods[m].ops;
+        if (!x->active[h])
+            continue;
+        if (ops->discovery) {
+            if (g->hosts[h].status == HOST_UNKNOWN)
+                g->hosts[h].status = HOST_DOWN;
+            continue;
+        }
+        struct port_result silent = {.state = ops->silent, .reason = R_NO_RESPONSE};
+        if (publish(x, m, h, p, &silent))
+            x->timeouts++;
+    }
+}
+
+/* ---- set-up: modules, hosts, routes, templates ---- */
+
+static int build_modules(struct eng *x, err_t *e)
+{
+    const struct engine_job *job = x->job;
+    x->nmods = job->nmods;
+    x->port_index = xcalloc((size_t)job->nmods * 65536, sizeof *x->port_index, e);
+    x->mod_base = xcalloc(job->nmods + 1, sizeof *x->mod_base, e);
+    if (!x->port_index || !x->mod_base)
+        return -1;
+    memset(x->port_index, 0xff, (size_t)job->nmods * 65536 * sizeof *x->port_index);
+    for (uint32_t m = 0; m < job->nmods; m++) {
+        for (uint32_t i = 0; i < job->mods[m].nports; i++)
+            x->port_index[(size_t)m * 65536 + job->mods[m].ports[i]] = (int32_t)i;
+        x->mod_base[m + 1] = x->mod_base[m] + (uint64_t)job->g->n * job->mods[m].nports;
+    }
+    return 0;
+}
+
+static int source_index(struct eng *x, const struct addr *src)
+{
+    for (uint32_t i = 0; i < x->nsources; i++)
+        if (addr_eq(&x->sources[i], src))
+            return (int)i;
+    if (x->nsources == MAX_SOURCES)
+        return -1;
+    x->sources[x->nsources] = *src;
+    return (int)x->nsources++;
+}
+
+static int add_route(struct eng *x, const struct path *pa)
+{
+    int ri = route_lookup(x, &pa->next_hop);
+    if (ri >= 0)
+        return ri;
+    const struct sender *s = x->snd;
+    int way = sender_way_eth(s, pa->iface->index);
+    int src = source_index(x, &pa->src);
+    if (src < 0)
+        return -1;
+    if (way < 0)
+        way = sender_way_ip(s, pa->next_hop.family);
+    struct route *rt = &x->routes[x->nroutes];
+    *rt = (struct route){.next_hop = pa->next_hop, .way = way, .src = (uint8_t)src,
+                         .eth = s->way[way].eth, .resolved = !s->way[way].eth || pa->have_mac};
+    if (rt->eth)
+        packet_eth_header(rt->hdr, pa->mac, s->way[way].mac,
+                          pa->next_hop.family == AF_INET6 ? ETHERTYPE_IP6 : ETHERTYPE_IP4);
+    uint32_t i = (uint32_t)addr_hash(&pa->next_hop) & x->rmask;
+    while (x->rtab[i] != UINT32_MAX)
+        i = (i + 1) & x->rmask;
+    x->rtab[i] = x->nroutes;
+    return (int)x->nroutes++;
+}
+
+/* Looks up every host's path; hosts without one stay silent. */
+static int build_hosts(struct eng *x, err_t *e)
+{
+    const struct conf *c = x->job->conf;
+    struct group *g = x->job->g;
+    uint32_t size = table_size(g->n);
+    x->hmask = x->rmask = size - 1;
+    x->htab = xcalloc(size, sizeof *x->htab, e);
+    x->rtab = xcalloc(size, sizeof *x->rtab, e);
+    x->active = xcalloc(g->n, 1, e);
+    x->host_route = xcalloc(g->n, sizeof *x->host_route, e);
+    x->routes = xcalloc(g->n, sizeof *x->routes, e);
+    if (!x->htab || !x->rtab || !x->active || !x->host_route || !x->routes)
+        return -1;
+    memset(x->htab, 0xff, size * sizeof *x->htab);
+    memset(x->rtab, 0xff, size * sizeof *x->rtab);
+    for (uint32_t h = 0; h < g->n; h++) {
+        struct host_result *hr = &g->hosts[h];
+        if (hr->status == HOST_DOWN || hr->timed_out)
+            continue;
+        uint32_t i = (uint32_t)addr_hash(&hr->addr) & x->hmask;
+        while (x->htab[i] != UINT32_MAX)
+            i = (i + 1) & x->hmask;
+        x->htab[i] = h;
+        struct path pa;
+        err_t ignore;
+        const struct addr *want = c->source.family == hr->addr.family ? &c->source : NULL;
+        int ri = netinfo_path(&x->job->raw->ni, &hr->addr, want, c->iface, &pa, &ignore) == 0
+                     ? add_route(x, &pa) : -1;
+        x->active[h] = ri >= 0 ? 1 : 2;
+        x->host_route[h] = ri >= 0 ? (uint32_t)ri : 0;
+    }
+    return 0;
+}
+
+static int build_templates(struct eng *x, err_t *e)
+{
+    x->tmpl = xcalloc((size_t)MAX(x->nsources, 1) * x->nmods, sizeof *x->tmpl, e);
+    if (!x->tmpl)
+        return -1;
+    for (uint32_t s = 0; s < x->nsources; s++)
+        for (uint32_t m = 0; m < x->nmods; m++) {
+            struct probe_tmpl *t = &x->tmpl[s * x->nmods + m];
+            *t = (struct probe_tmpl){.ctx = x->job->ctx, .src = x->sources[s],
+                                     .family = x->sources[s].family};
+            if (x->job->mods[m].ops->prepare(t, e) < 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* Restricts the capture to what is sent to this group's source addresses:
+ * the modules' replies, and ARP and neighbour discovery for resolving. */
+static int set_filter(struct eng *x, err_t *e)
+{
+    char f[2048], frag[256];
+    size_t n = 0;
+    n += (size_t)snprintf(f + n, sizeof f - n, "(arp or icmp6");
+    for (uint32_t m = 0; m < x->nmods; m++) {
+        if (x->job->mods[m].ops->filter(x->job->ctx, frag, sizeof frag) < 0)
+            return err_set(e, "capture filter too long");
+        n += (size_t)snprintf(f + n, sizeof f - n, " or %s", frag);
+    }
+    n += (size_t)snprintf(f + n, sizeof f - n, ") and (");
+    for (uint32_t s = 0; s < x->nsources && n < sizeof f; s++) {
+        char a[ADDR_STRLEN];
+        n += (size_t)snprintf(f + n, sizeof f - n, "%sdst host %s", s ? " or " : "",
+                              addr_str(&x->sources[s], a, sizeof a));
+    }
+    if (n + 2 >= sizeof f)
+        return err_set(e, "capture filter too long");
+    snprintf(f + n, sizeof f - n, ")");
+    struct bpf_program prog;
+    pcap_t *pc = x->job->raw->pc;
+    if (pcap_compile(pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(pc, &prog) < 0)
+        return err_set(e, "capture filter: %s", pcap_geterr(pc));
+    pcap_freecode(&prog);
+    return 0;
+}
+
+/* ---- neighbour resolution ---- */
+
+static void ask_neighbour(struct eng *x, const struct route *rt)
+{
+    const struct send_way *w = &x->snd->way[rt->way];
+    uint8_t *slot = slot_for(x, rt->way);
+    const struct addr *src = &x->sources[rt->src];
+    size_t len = rt->next_hop.family == AF_INET6 ? packet_build_ns(slot, w->mac, src, &rt->next_hop)
+                                                  : packet_build_arp_request(slot, w->mac, src, &rt->next_hop);
+    sender_commit(x->snd, rt->way, len, &rt->next_hop);
+}
+
+/* Asks every unknown next hop for its MAC, ARP_TRIES times at most. */
+static void resolve_neighbours(struct eng *x)
+{
+    uint64_t wait = MAX(x->job->conf->timing.initial_rtt_ns / 4, 100 * NS_PER_MS);
+    for (int round = 0; round < ARP_TRIES && !*x->job->stop; round++) {
+        uint32_t asked = 0;
+        for (uint32_t i = 0; i < x->nroutes; i++)
+            if (!__atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE)) {
+                ask_neighbour(x, &x->routes[i]);
+                asked++;
+            }
+        sender_flush(x->snd);
+        if (!asked)
+            return;
+        uint64_t end = now_ns() + wait;
+        bool all = false;
+        while (!all && !*x->job->stop && x->now < end) {
+            nap(x, end);
+            all = true;
+            for (uint32_t i = 0; i < x->nroutes && all; i++)
+                all = __atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE);
+        }
+    }
+}
+
+/* ---- the run ---- */
+
+/* The rate starts low and finds the path's capacity (see timing.h); the
+ * template sets the ceiling.  --max-rate is the ceiling and the start (the
+ * user knows the path takes it), --min-rate the floor, --scan-delay fixed. */
+static void init_rate(struct eng *x, const struct timing_conf *tc)
+{
+    double hi = tc->level >= 5 ? 1e6 : tc->level == 4 ? 300000 : 50000, start = 10000;
+    if (tc->scan_delay_ns)
+        hi = 1e9 / (double)tc->scan_delay_ns;
+    if (tc->max_rate)
+        hi = start = tc->max_rate;
+    hi = MAX(hi, tc->min_rate);
+    start = MIN(start, hi);
+    uint64_t now = now_ns();
+    ratectl_init(&x->ctl, start, tc->min_rate, hi, now);
+    rate_init(&x->rl, x->ctl.rate, now);
+    x->now = now;
+    x->next_tick = now + TICK_NS;
+    x->next_report = now + REPORT_NS;
+}
+
+static void finish(struct eng *x)
+{
+    struct group *g = x->job->g;
+    publish_stats(x);
+    double end = wall_time();
+    for (uint32_t h = 0; h < g->n; h++)
+        if (x->active[h])
+            g->hosts[h].end = end;
+}
+
+static void eng_free(struct eng *x)
+{
+    free(x->port_index);
+    free(x->mod_base);
+    free(x->htab);
+    free(x->rtab);
+    free(x->active);
+    free(x->host_route);
+    free(x->routes);
+    free(x->tmpl);
+    free(x);
+}
+
+static int eng_setup(struct eng *x, err_t *e)
+{
+    if (build_modules(x, e) < 0 || build_hosts(x, e) < 0 || build_templates(x, e) < 0)
+        return -1;
+    return x->nsources ? set_filter(x, e) : 0;
+}
+
+int engine_run(const struct engine_job *job, err_t *e)
+{
+    struct eng *x = xcalloc(1, sizeof *x, e);
+    if (!x)
+        return -1;
+    x->job = job;
+    x->snd = &job->raw->snd;
+    x->base = *job->stats;
+    int rc = eng_setup(x, e);
+    pthread_t tid;
+    if (rc == 0 && x->nsources && pthread_create(&tid, NULL, receiver, x) != 0)
+        rc = err_set(e, "cannot start the receiver thread");
+    if (rc == 0 && x->nsources) {
+        init_rate(x, &job->conf->timing);
+        resolve_neighbours(x);
+        struct perm pm;
+        perm_init(&pm, x->mod_base[x->nmods], job->seed, job->conf->sequential);
+        run_passes(x, &pm);
+        x->done = 1;
+        pthread_join(tid, NULL);
+        if (!*job->stop)
+            mark_silent(x, &pm);
+    } else if (rc == 0) {
+        struct perm pm; /* nothing routable: every pair is silent */
+        perm_init(&pm, x->mod_base[x->nmods], job->seed, job->conf->sequential);
+        if (!*job->stop)
+            mark_silent(x, &pm);
+    }
+    if (rc == 0)
+        finish(x);
+    eng_free(x);
+    return rc;
+}

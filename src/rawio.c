@@ -1,0 +1,82 @@
+/* rawio: the raw scans' privileged handles (engine.h), opened once per run:
+ * the sender's ways out (send.h), and one libpcap capture for the whole
+ * scan (the kernel's TPACKET_V3 ring), on -e's interface or on "any" so
+ * that targets behind different interfaces are all heard.  Each host group
+ * only sets the capture's BPF filter, which needs no privilege. */
+#include "engine.h"
+
+#include <errno.h>
+#include <net/if_arp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+bool raw_available(void)
+{
+    int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return false;
+    close(s);
+    return true;
+}
+
+static int open_capture(struct raw_handles *h, const char *ifname, err_t *e)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    h->pc = pcap_create(ifname, errbuf);
+    if (!h->pc)
+        return err_set(e, "capture on %s: %s", ifname, errbuf);
+    pcap_set_snaplen(h->pc, 256);
+    pcap_set_immediate_mode(h->pc, 1);
+    pcap_set_buffer_size(h->pc, 32 << 20);
+    if (pcap_activate(h->pc) < 0)
+        return err_set(e, "capture on %s: %s", ifname, pcap_geterr(h->pc));
+    pcap_setnonblock(h->pc, 1, errbuf);
+    /* Our own probes are not wanted (those sent through the TX ring bypass
+     * the taps anyway; those through IP sockets do not). */
+    pcap_setdirection(h->pc, PCAP_D_IN);
+    h->dlt = pcap_datalink(h->pc);
+    return 0;
+}
+
+/* --send-eth asks for link-level frames: every target's interface must have
+ * an Ethernet link (the first targets are checked: a scan is rarely mixed). */
+static int check_send_eth(const struct raw_handles *h, const struct conf *c, err_t *e)
+{
+    for (uint64_t i = 0; i < c->targets.total && i < 256; i++) {
+        struct addr dst;
+        const char *name;
+        struct path pa;
+        err_t ignore;
+        targets_get(&c->targets, i, &dst, &name);
+        if (netinfo_path(&h->ni, &dst, NULL, c->iface, &pa, &ignore) == 0 && pa.iface->type != ARPHRD_ETHER)
+            return err_set(e, "--send-eth: %s has no Ethernet link (use --send-ip)", pa.iface->name);
+    }
+    return 0;
+}
+
+int raw_handles_open(struct raw_handles *h, const struct conf *c, err_t *e)
+{
+    memset(h, 0, sizeof *h);
+    if (netinfo_load(&h->ni, e) < 0)
+        return -1;
+    const struct nr_iface *ifc = c->iface ? netinfo_iface_by_name(&h->ni, c->iface) : NULL;
+    if (c->iface && !ifc) {
+        err_set(e, "-e %s: no such interface", c->iface);
+        return -2;
+    }
+    if (c->send_eth && check_send_eth(h, c, e) < 0)
+        return -2;
+    if (sender_open(&h->snd, &h->ni, c->iface, c->send_ip, e) < 0)
+        return -1;
+    return open_capture(h, c->iface ? c->iface : "any", e);
+}
+
+void raw_handles_close(struct raw_handles *h)
+{
+    if (h->pc)
+        pcap_close(h->pc);
+    h->pc = NULL;
+    sender_close(&h->snd);
+    netinfo_free(&h->ni);
+}

@@ -1,0 +1,172 @@
+/* stages: the pipeline's steps over a host group, in order (stage.h):
+ * discovery, the port scan, the SYN-proxy check, service detection and
+ * reverse DNS.  Each is a thin adapter from the stage contract to the module
+ * that does the work. */
+#include "stage.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "confirm.h"
+
+static bool always(const struct conf *c)
+{
+    (void)c;
+    return true;
+}
+
+static bool scans_ports(const struct conf *c)
+{
+    return !c->ping_only;
+}
+
+static struct job connect_job(const struct scan_env *env, struct group *g, uint64_t seed)
+{
+    return (struct job){.conf = env->conf, .g = g, .ports = &env->conf->ports, .proto = PROTO_TCP,
+                        .seed = seed, .stats = env->stats, .stop = env->stop,
+                        .tick = env->tick, .tick_ctx = env->tick_ctx};
+}
+
+/* ---- discovery: -Pn marks every host up; else nmap's unprivileged ping,
+ * TCP connect to 80 and 443 (a refusal is a reply too); loopback needs no
+ * probe at all. ---- */
+
+static bool is_loopback(const struct addr *a)
+{
+    static const uint8_t v6lo[16] = {[15] = 1};
+    if (a->family == AF_INET)
+        return (a->u.v4 >> 24) == 127;
+    return memcmp(a->u.v6, v6lo, 16) == 0;
+}
+
+static int discover_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)st;
+    const struct conf *c = env->conf;
+    for (uint32_t i = 0; i < g->n; i++) {
+        struct host_result *h = &g->hosts[i];
+        if (c->ping_skip || is_loopback(&h->addr)) {
+            h->status = HOST_UP;
+            h->up_reason = c->ping_skip ? R_USER_SET : R_LOCALHOST;
+        }
+    }
+    int rc = 0;
+    if (!c->ping_skip) {
+        static uint16_t ping_ports[] = {80, 443};
+        struct portlist pl = {.v = {ping_ports}, .n = {2}};
+        struct job dj = connect_job(env, g, seed);
+        dj.ports = &pl;
+        dj.discovery = true; /* the engine records no port results in this mode */
+        rc = scan_connect.run(&dj, e);
+    }
+    for (uint32_t i = 0; i < g->n; i++) {
+        if (g->hosts[i].status == HOST_UP)
+            env->stats->hosts_up++;
+        else if (!c->ping_only)
+            env->stats->pairs_done += (uint64_t)c->ports.n[c->scan->proto] / c->shard_n;
+    }
+    return rc;
+}
+
+static const struct stage_ops stage_discover = {
+    .name = "discovery", .wanted = always, .run = discover_run,
+};
+
+/* ---- the port scan: the connect engine, or the raw engine with the scan
+ * type's module ---- */
+
+static int portscan_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)st;
+    const struct conf *c = env->conf;
+    if (!scan_is_raw(c->scan)) {
+        struct job j = connect_job(env, g, seed);
+        return c->scan->run(&j, e);
+    }
+    struct engine_mod mods[] = {
+        {.ops = c->scan->probe, .ports = c->ports.v[PROTO_TCP], .nports = c->ports.n[PROTO_TCP]},
+    };
+    struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
+                           .nmods = ARRAY_LEN(mods), .ctx = &env->probe, .seed = seed,
+                           .stats = env->stats, .stop = env->stop, .tick = env->tick,
+                           .tick_ctx = env->tick_ctx};
+    return engine_run(&j, e);
+}
+
+static const struct stage_ops stage_portscan = {
+    .name = "portscan", .wanted = scans_ports, .run = portscan_run,
+};
+
+/* ---- the SYN-proxy check (confirm.h) ---- */
+
+static int confirm_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)st, (void)seed, (void)e;
+    confirm_group(env->conf, g, env->stop);
+    return 0;
+}
+
+static const struct stage_ops stage_confirm = {
+    .name = "confirm", .wanted = scans_ports, .run = confirm_run,
+};
+
+/* ---- service detection and banners (service/vscan.h) ---- */
+
+static bool vscan_wanted(const struct conf *c)
+{
+    return (c->version || c->banners) && !c->ping_only;
+}
+
+static int vscan_stage_open(const struct scan_env *env, void **st, err_t *e)
+{
+    return vscan_open((struct vscan **)st, env->conf, env->warn, NULL, e);
+}
+
+static int vscan_stage_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)seed;
+    return vscan_run(st, g, env->stop, e);
+}
+
+static void vscan_stage_close(void *st)
+{
+    vscan_close(st);
+}
+
+static const struct stage_ops stage_vscan = {
+    .name = "vscan", .wanted = vscan_wanted, .open = vscan_stage_open, .run = vscan_stage_run,
+    .close = vscan_stage_close,
+};
+
+/* ---- reverse DNS of the hosts found up ---- */
+
+static bool rdns_wanted(const struct conf *c)
+{
+    return !c->no_dns;
+}
+
+static int rdns_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)st, (void)seed, (void)e;
+    for (uint32_t i = 0; i < g->n && !*env->stop; i++) {
+        struct host_result *h = &g->hosts[i];
+        struct sockaddr_storage ss;
+        socklen_t len;
+        char name[NI_MAXHOST];
+        if (h->status != HOST_UP)
+            continue;
+        addr_to_sockaddr(&h->addr, 0, &ss, &len);
+        if (getnameinfo((struct sockaddr *)&ss, len, name, sizeof name, NULL, 0, NI_NAMEREQD) == 0)
+            h->rdns = strdup(name);
+    }
+    return 0;
+}
+
+static const struct stage_ops stage_rdns = {
+    .name = "rdns", .wanted = rdns_wanted, .run = rdns_run,
+};
+
+const struct stage_ops *const scan_stages[] = {
+    &stage_discover, &stage_portscan, &stage_confirm, &stage_vscan, &stage_rdns, NULL,
+};
