@@ -3,7 +3,8 @@
 
   compare.py SCAN.xml TRUTH HOSTIP PORTSPEC [--states-only] [--scan TYPE]
 
-PORTSPEC is what was scanned ("1-65535", "1-1000,5000-5100").  Every scanned
+HOSTIP may be IPv4 or IPv6 (nmap's XML says addrtype="ipv6"); addresses are
+compared in canonical form.  PORTSPEC is what was scanned ("1-65535", "1-1000,5000-5100").  Every scanned
 port must appear exactly once in the XML (shown, or inside an <extrareasons>
 range) with the truth's state and reason.  --states-only compares states
 alone (for peers that name reasons differently).  Prints one line per
@@ -14,6 +15,7 @@ null, xmas, window, maimon) maps it to what that raw scan must report of the
 same port, by nmap's state tables and Linux's behaviour (a Linux stack
 answers any ACK-bearing segment to a port without a connection with a RST
 of window 0, whether the port is open or closed)."""
+import ipaddress
 import sys
 import xml.etree.ElementTree as ET
 
@@ -28,10 +30,18 @@ def expand(spec):
     return out
 
 
+def canon(addr):
+    """One spelling per address (2001:2:0:0::10 and 2001:2::10 are one)."""
+    try:
+        return ipaddress.ip_address(addr).compressed
+    except ValueError:
+        return addr  # a MAC address, or not an address at all
+
+
 def load_truth(path):
     default, ports = None, {}
     for line in open(path):
-        f = line.split()
+        f = line.split("#")[0].split()
         if not f:
             continue
         if f[0] == "default":
@@ -64,8 +74,8 @@ def load_scan(path, ip):
     seen = {}
     root = ET.parse(path).getroot()
     for host in root.iter("host"):
-        addrs = [a.get("addr") for a in host.iter("address")]
-        if ip not in addrs:
+        addrs = [canon(a.get("addr")) for a in host.iter("address")]
+        if canon(ip) not in addrs:
             continue
         for ex in host.iter("extraports"):
             state = ex.get("state")

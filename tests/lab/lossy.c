@@ -8,6 +8,10 @@
  * frames leave each direction at most RATE_PPS a second, wait in a queue
  * of QUEUE_MS, and are dropped when that queue is full (tail drop).
  *
+ * Every frame is copied, whatever its ethertype: IPv4, ARP, IPv6 and its
+ * neighbour discovery (multicast to 33:33:ff:..; both ends are promiscuous)
+ * cross alike, so both families work through the link.
+ *
  * Frames are read with AF_PACKET, held in one FIFO per direction (the delay
  * is constant, so due times are ordered) and written out when due.  A full
  * queue drops the frame, as a router's would.  Runs until killed. */

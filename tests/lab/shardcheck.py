@@ -3,7 +3,8 @@
 
   shardcheck.py [--scan TYPE] TRUTH HOSTIP PORTSPEC SHARD.xml...
 Each shard's XML reports only its own ports; together they must report every
-port of PORTSPEC exactly once, with the truth's state and reason."""
+port of PORTSPEC exactly once, with the truth's state and reason.  HOSTIP may
+be IPv4 or IPv6, in any spelling (compare.load_scan compares canonical forms)."""
 import os
 import sys
 
