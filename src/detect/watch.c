@@ -25,11 +25,8 @@ void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, cons
 {
     uint64_t ns = (uint64_t)h->ts.tv_sec * NS_PER_SEC + (uint64_t)h->ts.tv_usec * 1000;
     *last_ns = MAX(*last_ns, ns); /* capture clocks may step back: never the detector's */
-    int off = packet_link_offset(dlt, frame, h->caplen);
     struct reply r;
-    int rc = off < 0 ? packet_arp(dlt, frame, h->caplen, &r) /* IPv6 and the rest: 0 */
-                     : packet_decode_cap(frame + off, h->caplen - (size_t)off,
-                                         h->len > (bpf_u_int32)off ? h->len - (size_t)off : 0, &r);
+    int rc = packet_decode_frame(dlt, frame, h->caplen, h->len, &r);
     if (rc < 0)
         detector_malformed(d);
     else if (rc > 0)
