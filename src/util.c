@@ -1,12 +1,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int err_set(err_t *e, const char *fmt, ...)
 {
@@ -102,34 +104,43 @@ int parse_time_ns(const char *s, uint64_t *out, err_t *e, const char *what)
 
 int read_file(const char *path, char **out, size_t *len, err_t *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return err_set(e, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (cap - n - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    int rc = 0;
+    for (;;) {
+        if (cap - n < 2) { /* room for one byte past the limit and the NUL */
+            size_t nc = cap ? MIN(cap * 2, INPUT_FILE_MAX + 2) : 4096;
+            char *nb = nc > cap ? realloc(buf, nc) : NULL;
             if (!nb) {
-                free(buf);
-                buf = NULL;
+                rc = err_set(e, "cannot read '%s': out of memory", path);
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = nc;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = err_set(e, "cannot read '%s': %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > INPUT_FILE_MAX) {
+            rc = err_set(e, "cannot read '%s': larger than %zu MiB, the limit for an input file",
+                         path, INPUT_FILE_MAX >> 20);
+            break;
         }
     }
-    int ioerr = ferror(f);
-    fclose(f);
-    if (!buf)
-        return err_set(e, "cannot read '%s': out of memory", path);
-    if (ioerr) {
+    close(fd);
+    if (rc < 0) {
         free(buf);
-        return err_set(e, "cannot read '%s': read error", path);
+        return -1;
     }
     buf[n] = '\0';
     *out = buf;

@@ -36,7 +36,16 @@ int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, err_t *
 int parse_double(const char *s, double min, double max, double *out, err_t *e,
                  const char *what);
 
-/* Reads a whole file into a NUL-terminated heap buffer (caller frees). */
+/* Every input file (-iL, --excludefile, nmap-services, a probe database) is
+ * read whole, and none may be larger than this: /dev/zero or a runaway
+ * generator fails at once instead of eating memory.  nmap-services is 1 MB,
+ * nmap-service-probes 2.5 MB; 64 MiB holds millions of target lines. */
+#define INPUT_FILE_MAX ((size_t)64 << 20)
+
+/* Reads a whole file into a NUL-terminated heap buffer (caller frees); the
+ * file may hold NUL bytes (*len counts them).  Files larger than
+ * INPUT_FILE_MAX are refused; errors name the file and say what the system
+ * said (EISDIR for a directory). */
 int read_file(const char *path, char **out, size_t *len, err_t *e);
 
 /* Allocation that reports failure through err_t instead of returning NULL

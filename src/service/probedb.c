@@ -347,19 +347,47 @@ static void chomp(char *s)
         s[--n] = 0;
 }
 
+/* True if some line starts (after blanks) with "Probe ": a file without one
+ * is not a probe database, and is refused before its lines are warned about
+ * one by one. */
+static bool has_probe_line(const char *text)
+{
+    for (const char *l = text; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        const char *s = skip_space(l);
+        if (!strncmp(s, "Probe", 5) && (s[5] == ' ' || s[5] == '\t'))
+            return true;
+    }
+    return false;
+}
+
 int probedb_load(struct probedb *db, const char *path, probedb_warn_fn warn, void *ctx, err_t *e)
 {
     memset(db, 0, sizeof *db);
     db->null_probe = -1;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_set(e, "cannot read the probe database %s: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    if (read_file(path, &text, &len, e) < 0) /* bounded: INPUT_FILE_MAX */
+        return -1;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        unsigned line = 1;
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
+        free(text);
+        return err_set(e, "%s:%u: a NUL byte: not a probe database (nmap-service-probes is text)",
+                       path, line);
+    }
+    if (!has_probe_line(text)) {
+        free(text);
+        return err_set(e, "%s holds no Probe lines: not a probe database", path);
+    }
     struct loader L = {.db = db, .warn = warn, .ctx = ctx, .path = path};
     char **names = NULL;
     size_t names_cap = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
         L.line++;
         chomp(line);
         const char *s = skip_space(line);
@@ -376,13 +404,12 @@ int probedb_load(struct probedb *db, const char *path, probedb_warn_fn warn, voi
         }
         directive(&L, s, names);
     }
-    free(line);
-    fclose(f);
+    free(text);
     resolve_fallbacks(&L, names);
     free(names);
     if (db->nprobes == 0) {
         probedb_free(db);
-        return err_set(e, "%s holds no Probe lines", path);
+        return err_set(e, "%s holds no valid Probe lines", path);
     }
     return 0;
 }

@@ -35,3 +35,27 @@ test_cli_errors() {
     check "no arguments prints usage and exits 0" bash -c "'$SCOUT' | grep -q '^Usage: scout'"
     check "--version" bash -c "'$SCOUT' --version | grep -q '^scout '"
 }
+
+# fails_fast SECONDS WANT_RC PATTERN ARGS...: scout must stop within SECONDS
+# with exit WANT_RC and one stderr line matching PATTERN.
+fails_fast() {
+    local secs=$1 want=$2 pat=$3 rc lines; shift 3
+    timeout "$secs" "$SCOUT" "$@" >/dev/null 2>"$WORK/err.txt" </dev/null; rc=$?
+    lines=$(wc -l <"$WORK/err.txt")
+    if [[ $rc == $want ]] && [ "$lines" = 1 ] && grep -q -- "$pat" "$WORK/err.txt"; then
+        pass "fails fast: $*  -> $(cat "$WORK/err.txt")"
+    else
+        fail "'$*': exit $rc (want $want), $lines stderr lines: $(head -c 300 "$WORK/err.txt")"
+    fi
+}
+
+# Issue 18, item 1: every input file is read with a bound, and the message
+# names the file (/dev/zero used to be read until memory ran out).
+test_cli_input_bounds() {
+    fails_fast 20 2 "'/dev/zero': larger than 64 MiB" -iL /dev/zero
+    fails_fast 20 2 "'/dev/zero': larger than 64 MiB" --excludefile /dev/zero 127.0.0.1
+    mkdir -p "$WORK/zero"
+    ln -sf /dev/zero "$WORK/zero/nmap-services"
+    fails_fast 20 2 "zero/nmap-services': larger than 64 MiB" --datadir "$WORK/zero" -p 22 127.0.0.1
+    fails_fast 20 '[12]' "'/dev/zero': larger than 64 MiB" -sT -sV --versiondb /dev/zero -p 1 127.0.0.1
+}
