@@ -14,7 +14,8 @@ int unit_failures;
     X(test_conf_errors) X(test_conf_timing_order) X(test_detect_trw) X(test_detect_one_way) X(test_detect_ping_silence) X(test_detect_tool_marks) X(test_detect_tick) X(test_match_templates) \
     X(test_classify_icmp6) \
     X(test_netroute_paths) X(test_netroute_tables) X(test_netroute_malformed) X(test_netroute_caps) \
-    X(test_packet_ip6) X(test_packet_icmp6) X(test_packet_ndp_arp) X(test_packet_frames)
+    X(test_packet_ip6) X(test_packet_icmp6) X(test_packet_ndp_arp) X(test_packet_frames) \
+    X(test_connect_init_failure)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)
