@@ -72,7 +72,11 @@ def expected(scan, state, reason):
 
 def load_scan(path, ip):
     seen = {}
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as e:
+        print(f"compare: cannot read {path}: {e}")
+        return seen
     for host in root.iter("host"):
         addrs = [canon(a.get("addr")) for a in host.iter("address")]
         if canon(ip) not in addrs:
