@@ -17,11 +17,16 @@ const char *proto_name(enum proto p)
 static uint32_t pool_add(char **pool, size_t *len, size_t *cap, const char *name)
 {
     size_t n = strlen(name) + 1;
+    if (!*pool && *len) /* an earlier allocation failed: the caller sees NULL */
+        return 0;
     if (*len + n > *cap) {
         size_t nc = (*cap + n) * 2;
         char *np = realloc(*pool, nc);
-        if (!np)
+        if (!np) {
+            free(*pool);
+            *pool = NULL;
             return 0;
+        }
         *pool = np;
         *cap = nc;
     }
@@ -73,6 +78,44 @@ static int parse_line(struct services *s, char *line, char **pool, size_t *len, 
     return 0;
 }
 
+/* Lines are counted from 1, blank ones included, so that a message's line
+ * number is the one an editor shows.  A NUL byte is an error: a C string
+ * would silently end the file there. */
+int services_parse(struct services **out, char *text, size_t len, const char *origin, err_t *e)
+{
+    struct services *s = xcalloc(1, sizeof *s, e);
+    if (!s)
+        return -1;
+    size_t plen = 0, cap = 0;
+    char *pool = NULL;
+    pool_add(&pool, &plen, &cap, "");
+    unsigned lineno = 0;
+    int rc = 0;
+    for (size_t i = 0; i < len && rc == 0 && pool;) {
+        char *line = text + i;
+        char *nl = memchr(line, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - line) : len - i;
+        i += n + 1;
+        lineno++;
+        if (memchr(line, '\0', n))
+            rc = err_set(e, "%s:%u: a NUL byte (not a text file?)", origin, lineno);
+        else if ((line[n] = '\0', parse_line(s, line, &pool, &plen, &cap)) < 0)
+            rc = err_set(e, "%s:%u: malformed line (expected: name port/protocol frequency)",
+                         origin, lineno);
+    }
+    if (rc == 0 && !pool)
+        rc = err_set(e, "out of memory loading %s", origin);
+    if (rc < 0) {
+        free(pool);
+        free(s);
+        return -1;
+    }
+    s->pool = pool;
+    s->source = origin;
+    *out = s;
+    return 0;
+}
+
 int services_load(struct services **out, const char *path, err_t *e)
 {
     char defpath[512];
@@ -81,43 +124,30 @@ int services_load(struct services **out, const char *path, err_t *e)
         snprintf(defpath, sizeof defpath, "%s/nmap-services", dir ? dir : "/usr/share/nmap");
         path = access(defpath, R_OK) == 0 ? defpath : NULL;
     }
-    struct services *s = xcalloc(1, sizeof *s, e);
-    if (!s)
-        return -1;
-    size_t len = 0, cap = 0;
-    char *pool = NULL;
-    pool_add(&pool, &len, &cap, "");
     if (!path) {
-        load_builtin(s, &pool, &len, &cap);
-    } else {
-        char *buf;
-        if (read_file(path, &buf, NULL, e) < 0) {
-            free(pool);
-            free(s);
+        struct services *s = xcalloc(1, sizeof *s, e);
+        if (!s)
             return -1;
+        size_t len = 0, cap = 0;
+        char *pool = NULL;
+        pool_add(&pool, &len, &cap, "");
+        load_builtin(s, &pool, &len, &cap);
+        if (!pool) {
+            free(s);
+            return err_set(e, "out of memory loading services");
         }
-        char *save = NULL;
-        int lineno = 0;
-        for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            lineno++;
-            if (parse_line(s, line, &pool, &len, &cap) < 0) {
-                err_set(e, "%s: malformed line %d", path, lineno);
-                free(buf);
-                free(pool);
-                free(s);
-                return -1;
-            }
-        }
-        free(buf);
-        s->source = path == defpath ? "/usr/share/nmap/nmap-services" : path;
+        s->pool = pool;
+        *out = s;
+        return 0;
     }
-    if (!pool) {
-        free(s);
-        return err_set(e, "out of memory loading services");
-    }
-    s->pool = pool;
-    *out = s;
-    return 0;
+    char *buf;
+    size_t len;
+    if (read_file(path, &buf, &len, e) < 0)
+        return -1;
+    /* source outlives this call: the default path is a string constant. */
+    int rc = services_parse(out, buf, len, path == defpath ? "/usr/share/nmap/nmap-services" : path, e);
+    free(buf);
+    return rc;
 }
 
 void services_free(struct services *s)

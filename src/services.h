@@ -31,6 +31,9 @@ extern const size_t builtin_tcp_count, builtin_udp_count;
  * /usr/share/nmap/nmap-services; falls back to the built-in list when no file
  * exists.  A named file that cannot be read is an error. */
 int services_load(struct services **out, const char *path, err_t *e);
+/* Parses nmap-services text (len bytes, modified in place); origin names it
+ * in errors ("FILE:LINE: ...") and must outlive *out.  The fuzzer's entry. */
+int services_parse(struct services **out, char *text, size_t len, const char *origin, err_t *e);
 void services_free(struct services *s);
 const char *services_name(const struct services *s, enum proto p, uint16_t port);
 /* Ports that have a name matching the fnmatch pattern; calls fn for each. */

@@ -221,31 +221,51 @@ int targets_add(struct targets *t, const char *spec, int family, err_t *e)
     return 0;
 }
 
+/* nmap's separators in target files (read_host_from_file): a NUL is one of
+ * them, so the targets after it on its line are read, not dropped. */
+static bool separator(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+int targets_add_text(struct targets *t, const char *text, size_t len, int family,
+                     const char *origin, err_t *e)
+{
+    unsigned line = 1;
+    for (size_t i = 0; i < len;) {
+        if (text[i] == '#') { /* a comment runs to the end of its line */
+            while (i < len && text[i] != '\n')
+                i++;
+            continue;
+        }
+        if (separator(text[i])) {
+            line += text[i++] == '\n';
+            continue;
+        }
+        size_t j = i;
+        while (j < len && !separator(text[j]) && text[j] != '#')
+            j++;
+        char *tok = strndup(text + i, j - i);
+        if (!tok)
+            return err_set(e, "out of memory reading %s", origin);
+        err_t te;
+        int rc = targets_add(t, tok, family, &te);
+        free(tok);
+        if (rc < 0)
+            return err_set(e, "%s:%u: %s", origin, line, te.msg);
+        i = j;
+    }
+    return 0;
+}
+
 int targets_add_file(struct targets *t, const char *path, int family, err_t *e)
 {
     char *buf;
     size_t len;
-    if (!strcmp(path, "-")) {
-        /* read_file takes a path; /dev/stdin gives the same for "-". */
-        path = "/dev/stdin";
-    }
-    if (read_file(path, &buf, &len, e) < 0)
+    /* read_file takes a path; /dev/stdin gives the same for "-". */
+    if (read_file(strcmp(path, "-") ? path : "/dev/stdin", &buf, &len, e) < 0)
         return -1;
-    int rc = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(buf, "\n", &save); line && rc == 0;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *s2 = NULL;
-        for (char *tok = strtok_r(line, " \t\r", &s2); tok; tok = strtok_r(NULL, " \t\r", &s2)) {
-            if (targets_add(t, tok, family, e) < 0) {
-                rc = -1;
-                break;
-            }
-        }
-    }
+    int rc = targets_add_text(t, buf, len, family, strcmp(path, "-") ? path : "stdin", e);
     free(buf);
     return rc;
 }

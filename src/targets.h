@@ -52,8 +52,14 @@ void targets_init(struct targets *t);
 void targets_free(struct targets *t);
 /* Adds one spec; family is TARGET_V4 or TARGET_V6 (-6) for names. */
 int targets_add(struct targets *t, const char *spec, int family, err_t *e);
-/* Adds every whitespace-separated spec in a file ("-" = stdin); '#' comments. */
+/* Adds every spec in a file ("-" = stdin), as nmap's -iL reads them: specs
+ * are separated by spaces, tabs, line ends or NUL bytes; '#' starts a
+ * comment to the end of the line.  Errors say "FILE:LINE: ...". */
 int targets_add_file(struct targets *t, const char *path, int family, err_t *e);
+/* The same for text already in memory (len bytes, NULs allowed); origin
+ * names it in errors.  The fuzzer's entry point. */
+int targets_add_text(struct targets *t, const char *text, size_t len, int family,
+                     const char *origin, err_t *e);
 /* Call after the last add: computes the index prefix sums. */
 int targets_finish(struct targets *t, err_t *e);
 /* Address at index i in [0, total); *name is the user's hostname or NULL. */

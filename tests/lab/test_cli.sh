@@ -59,3 +59,20 @@ test_cli_input_bounds() {
     fails_fast 20 2 "zero/nmap-services': larger than 64 MiB" --datadir "$WORK/zero" -p 22 127.0.0.1
     fails_fast 20 '[12]' "'/dev/zero': larger than 64 MiB" -sT -sV --versiondb /dev/zero -p 1 127.0.0.1
 }
+
+# Issue 18, item 2: no silent truncation.  A NUL in an -iL file separates
+# targets as in nmap (the ones after it are scanned); a NUL in nmap-services is
+# an error naming its line; line numbers count blank lines.
+test_cli_nul_bytes() {
+    printf '127.0.0.1\000127.0.0.2 127.0.0.3\n\n127.0.0.4\n' >"$WORK/nul-targets"
+    local hosts
+    hosts=$("$SCOUT" -sT -Pn -n -p 1 -iL "$WORK/nul-targets" -oG - 2>/dev/null | grep -c 'Status: Up')
+    check "-iL with a NUL byte: the 4 targets around it are scanned (got $hosts)" [ "$hosts" = 4 ]
+    mkdir -p "$WORK/svc"
+    printf 'ssh\t22/tcp\t0.18\n\nhttp\t80/t\000cp\t0.48\nftp\t21/tcp\t0.2\n' >"$WORK/svc/nmap-services"
+    bad_input --datadir "$WORK/svc" -p 22 127.0.0.1
+    check "a NUL in nmap-services names its line" grep -q 'nmap-services:3: a NUL byte' "$WORK/err.txt"
+    printf 'ssh\t22/tcp\t0.18\n\n\n# c\nhttp 80 0.48\n' >"$WORK/svc/nmap-services"
+    bad_input --datadir "$WORK/svc" -p 22 127.0.0.1
+    check "a malformed nmap-services line: its number counts blank lines" grep -q 'nmap-services:5: malformed' "$WORK/err.txt"
+}

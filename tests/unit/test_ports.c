@@ -6,6 +6,7 @@
 void test_ports_grammar(void);
 void test_ports_errors(void);
 void test_ports_top(void);
+void test_services_file(void);
 
 static struct services *svc(void)
 {
@@ -117,4 +118,29 @@ void test_ports_top(void)
     CHECK(portlist_build(&pl, inc, exc, 0, want, svc(), &e) < 0); /* nothing left */
     free(inc);
     free(exc);
+}
+
+/* nmap-services: line numbers count blank lines; a NUL byte is an error
+ * naming its line, never a silent end of the file. */
+void test_services_file(void)
+{
+    struct services *s = NULL;
+    err_t e = {0};
+    char ok[] = "# nmap-services\n\nssh\t22/tcp\t0.182286\t# Secure Shell\n\nhttp 80/tcp 0.484143\n"
+                "domain 53/udp 0.213496\nsctp-x 80/sctp 0.1\n";
+    CHECK(services_parse(&s, ok, sizeof ok - 1, "svc", &e) == 0);
+    if (s) {
+        CHECK_STR(services_name(s, PROTO_TCP, 22), "ssh");
+        CHECK_STR(services_name(s, PROTO_TCP, 80), "http");
+        CHECK_STR(services_name(s, PROTO_UDP, 53), "domain");
+        CHECK(s->freq[PROTO_TCP][80] > s->freq[PROTO_TCP][22]);
+        services_free(s);
+    }
+    char nul[] = "ssh 22/tcp 0.1\n\nhttp 80/t\0cp 0.2\nftp 21/tcp 0.3\n";
+    s = NULL;
+    CHECK(services_parse(&s, nul, sizeof nul - 1, "svc", &e) < 0 && s == NULL);
+    CHECK(!strncmp(e.msg, "svc:3: a NUL byte", 17));
+    char bad[] = "ssh 22/tcp 0.1\n\n\n# c\nhttp 80 0.2\n";
+    CHECK(services_parse(&s, bad, sizeof bad - 1, "svc", &e) < 0);
+    CHECK(!strncmp(e.msg, "svc:5: malformed line", 21));
 }

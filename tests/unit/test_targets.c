@@ -4,6 +4,7 @@
 void test_targets_grammar(void);
 void test_targets_errors(void);
 void test_targets_large(void);
+void test_targets_file(void);
 
 static uint64_t total_of(const char *spec)
 {
@@ -102,5 +103,29 @@ void test_targets_large(void)
     targets_finish(&t, &e);
     CHECK_STR(nth(&t, (1u << 24) - 1, buf), "10.255.255.255");
     CHECK_STR(nth(&t, 65536 + 2, buf), "10.1.0.2");
+    targets_free(&t);
+}
+
+/* -iL text as nmap reads it: a NUL separates targets like a blank (nmap's
+ * read_host_from_file), so the targets after it are scanned; errors give the
+ * line, blank and comment lines counted. */
+void test_targets_file(void)
+{
+    static const char text[] = "127.0.0.1\0" "127.0.0.2 127.0.0.3\n# comment 1.2.3.4\n\n10.0.0.0/30#x\n";
+    struct targets t;
+    err_t e = {0};
+    char buf[ADDR_STRLEN];
+    targets_init(&t);
+    CHECK(targets_add_text(&t, text, sizeof text - 1, TARGET_V4 | TARGET_NO_RESOLVE, "list", &e) == 0);
+    CHECK(targets_finish(&t, &e) == 0);
+    CHECK(t.total == 3 + 4);
+    CHECK_STR(nth(&t, 1, buf), "127.0.0.2");
+    CHECK_STR(nth(&t, 2, buf), "127.0.0.3");
+    targets_free(&t);
+
+    static const char bad[] = "10.0.0.1\n\n# c\r\n\0\n 10.0.0.1 10.0.0.300\n";
+    targets_init(&t);
+    CHECK(targets_add_text(&t, bad, sizeof bad - 1, TARGET_V4 | TARGET_NO_RESOLVE, "list", &e) < 0);
+    CHECK(!strncmp(e.msg, "list:5: invalid target '10.0.0.300'", 35));
     targets_free(&t);
 }
