@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "perm.h"
+#include "probemark.h"
 #include "util.h"
 
 #define SILENCE_NS (2 * NS_PER_SEC) /* no answer in this long: a failure */
@@ -18,15 +19,21 @@
 
 enum cstate { C_EMPTY, C_PENDING, C_JUDGED, C_OPENED };
 
+/* Addresses of both families are looked up by a compact 64-bit key (addr_key):
+ * an IPv4 address is its own key, exact; an IPv6 address is a hash of its
+ * 128 bits.  A source also keeps its full address and is matched on it,
+ * so two IPv6 sources whose keys collide stay two sources; a contact holds
+ * keys only (at worst a 2^-64 chance of crediting one's silence to the
+ * other). */
 struct contact {              /* a first contact: source -> (host, port, proto) */
-    uint32_t src, dst;
+    uint64_t src, dst;        /* addr_key()s */
     uint16_t dport;
     uint8_t proto, state;
     uint64_t t_ns;
 };
 
 struct source {
-    uint32_t ip;
+    struct addr ip;
     bool used, declared;
     double llr;
     uint64_t first_ns, last_ns, probes, weighted, probes_to_detect;
@@ -37,7 +44,8 @@ struct source {
     uint32_t nopen;
     uint32_t unheard;       /* contacts gone silent before any reply was seen */
     bool maps;              /* bitmaps in use (from the second probe on) */
-    uint32_t first_dst, first_port;
+    uint64_t first_dst;     /* addr_key() */
+    uint32_t first_port;
     /* Not cleared for a new source: a flood source sends one probe, and
      * clearing 1 KiB for each would cost more than all the rest. */
     uint16_t open[DET_OPEN_MAX];
@@ -47,7 +55,7 @@ struct source {
 /* The hot part of a source entry, kept apart so that a lookup or an
  * eviction reads a few compact cache lines, not eight 1 KiB entries. */
 struct source_key {
-    uint32_t ip;
+    uint64_t key;           /* addr_key(&source.ip) */
     bool used;
     float ev;               /* evidence(): what forgetting it would cost */
 };
@@ -134,22 +142,36 @@ static void rescore(struct detector *d, const struct source *s)
     d->key[s - d->src].ev = (float)evidence(s);
 }
 
-/* The entry of source ip, created if needed (evicting the weakest of a few
+/* The key of an address (see struct contact). */
+static uint64_t addr_key(const struct addr *a)
+{
+    if (a->family != AF_INET6)
+        return a->u.v4;
+    uint64_t hi, lo;
+    memcpy(&hi, a->u.v6, 8);
+    memcpy(&lo, a->u.v6 + 8, 8);
+    uint64_t k = mix64(hi ^ mix64(lo));
+    return k > UINT32_MAX ? k : k | 1ULL << 63; /* never an IPv4 address's */
+}
+
+/* The entry of source a, created if needed (evicting the weakest of a few
  * sampled entries when the table is full); NULL when all of them carry
  * evidence, so a flood of new sources cannot push out a scanner. */
-static struct source *source_get(struct detector *d, uint32_t ip, uint64_t ns)
+static struct source *source_get(struct detector *d, const struct addr *a, uint64_t ns)
 {
-    uint32_t h = (uint32_t)mix64(ip) & d->smask, victim = h;
+    uint64_t key = addr_key(a);
+    uint32_t h = (uint32_t)mix64(key) & d->smask, victim = h;
     for (uint32_t i = 0; i < SAMPLE; i++) {
-        const struct source_key *k = &d->key[(h + i) & d->smask];
-        if (k->used && k->ip == ip)
-            return &d->src[(h + i) & d->smask];
+        uint32_t at = (h + i) & d->smask;
+        const struct source_key *k = &d->key[at];
+        if (k->used && k->key == key && addr_eq(&d->src[at].ip, a))
+            return &d->src[at];
         if (!k->used) {
-            victim = (h + i) & d->smask;
+            victim = at;
             goto fill;
         }
         if (k->ev < d->key[victim].ev)
-            victim = (h + i) & d->smask;
+            victim = at;
     }
     /* Only a declared scanner is never given up; among the rest the sample's
      * weakest goes, so one-probe flood sources (a failure each, at most)
@@ -159,30 +181,34 @@ static struct source *source_get(struct detector *d, uint32_t ip, uint64_t ns)
     d->st.sources_evicted++;
 fill:
     memset(&d->src[victim], 0, offsetof(struct source, open));
-    d->src[victim].ip = ip;
+    d->src[victim].ip = *a;
     d->src[victim].used = true;
     d->src[victim].first_ns = d->src[victim].last_ns = ns;
-    d->key[victim] = (struct source_key){.ip = ip, .used = true, .ev = 0};
+    d->key[victim] = (struct source_key){.key = key, .used = true, .ev = 0};
     return &d->src[victim];
 }
 
-static struct source *source_find(struct detector *d, uint32_t ip)
+/* The entry of the source with this key; a, when known, must match too. */
+static struct source *source_find(struct detector *d, uint64_t key, const struct addr *a)
 {
-    uint32_t h = (uint32_t)mix64(ip) & d->smask;
+    uint32_t h = (uint32_t)mix64(key) & d->smask;
     for (uint32_t i = 0; i < SAMPLE; i++) {
-        const struct source_key *k = &d->key[(h + i) & d->smask];
-        if (k->used && k->ip == ip)
-            return &d->src[(h + i) & d->smask];
+        uint32_t at = (h + i) & d->smask;
+        const struct source_key *k = &d->key[at];
+        if (k->used && k->key == key && (!a || addr_eq(&d->src[at].ip, a)))
+            return &d->src[at];
     }
     return NULL;
 }
 
-static uint32_t con_hash(uint32_t src, uint32_t dst, uint16_t dport, uint8_t proto)
+static uint32_t con_hash(uint64_t src, uint64_t dst, uint16_t dport, uint8_t proto)
 {
-    return (uint32_t)mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)dport << 8 | proto) * 0x9e37);
+    /* IPv4 keys fill the low halves only; the high halves are IPv6's. */
+    uint64_t hi = (src >> 32) * 0x9e3779b97f4a7c15ULL ^ (dst >> 32) * 0xc2b2ae3d27d4eb4fULL;
+    return (uint32_t)mix64((src << 32 | (uint32_t)dst) ^ hi ^ ((uint64_t)dport << 8 | proto) * 0x9e37);
 }
 
-static struct contact *con_find(struct detector *d, uint32_t src, uint32_t dst, uint16_t dport,
+static struct contact *con_find(struct detector *d, uint64_t src, uint64_t dst, uint16_t dport,
                                 uint8_t proto)
 {
     uint32_t h = con_hash(src, dst, dport, proto) & d->cmask;
@@ -196,7 +222,7 @@ static struct contact *con_find(struct detector *d, uint32_t src, uint32_t dst, 
 }
 
 /* A slot for a new contact: an empty one, else the oldest of the window. */
-static struct contact *con_slot(struct detector *d, uint32_t src, uint32_t dst, uint16_t dport,
+static struct contact *con_slot(struct detector *d, uint64_t src, uint64_t dst, uint16_t dport,
                                 uint8_t proto)
 {
     uint32_t h = con_hash(src, dst, dport, proto) & d->cmask;
@@ -212,7 +238,7 @@ static struct contact *con_slot(struct detector *d, uint32_t src, uint32_t dst, 
     return old;
 }
 
-static void set_bit(uint64_t *bm, uint32_t bits, uint32_t v)
+static void set_bit(uint64_t *bm, uint32_t bits, uint64_t v)
 {
     uint32_t b = (uint32_t)mix64(v) % bits;
     bm[b / 64] |= 1ULL << (b % 64);
@@ -236,7 +262,7 @@ static uint32_t distinct(const uint64_t *bm, uint32_t bits)
  * the first probe is only remembered (see struct source). */
 #define NO_PORT UINT32_MAX /* an ARP request: a host, but no port */
 
-static void note_target(struct source *s, uint32_t dst, uint32_t port)
+static void note_target(struct source *s, uint64_t dst, uint32_t port)
 {
     if (s->probes == 1) {
         s->first_dst = dst;
@@ -284,9 +310,12 @@ static void heard(struct detector *d)
     }
 }
 
-static void outcome(struct detector *d, struct contact *c, bool success, uint64_t ns)
+/* Settles contact c; prober is the probing source's address where the
+ * packet that settles it gives it (NULL: silence, the key alone). */
+static void outcome(struct detector *d, struct contact *c, bool success, const struct addr *prober,
+                    uint64_t ns)
 {
-    struct source *s = source_find(d, c->src);
+    struct source *s = source_find(d, c->src, prober);
     c->state = success && c->proto == 6 ? C_OPENED : C_JUDGED;
     c->t_ns = ns;
     if (!s || (success && c->proto == 0))
@@ -301,18 +330,19 @@ static void outcome(struct detector *d, struct contact *c, bool success, uint64_
     }
 }
 
-/* Marks of the tool that built a TCP probe (the rules: detect.h). */
+/* Marks of the tool that built a TCP probe (the rules: detect.h).  zmap's
+ * and masscan's live in the IPv4 ID: an IPv6 probe never carries them. */
 static void tool_signs(struct source *s, const struct reply *r)
 {
-    uint32_t dst = r->dst.u.v4;
+    bool v4 = r->src.family != AF_INET6, syn = r->flags & TH_SYN;
     s->tcp_probes++;
-    if (r->ipid == 54321)
+    if (v4 && r->ipid == 54321)
         s->sig_zmap++;
-    if (r->ipid == (uint16_t)(dst ^ r->dport ^ r->seq))
+    if (v4 && r->ipid == (uint16_t)(r->dst.u.v4 ^ r->dport ^ r->seq))
         s->sig_masscan++;
-    bool lean = (r->flags & TH_SYN) ? r->optlen == 4 && r->mss == 1460 : r->optlen == 0;
-    if (lean && r->window == 1024 && (r->ipid & 0xF) == ((r->seq >> 16) & 0xF))
+    if (probemark_seen(syn, r->optlen, r->mss, r->window, r->ipid, r->seq))
         s->sig_scout++;
+    bool lean = syn ? r->optlen == 4 && r->mss == 1460 : r->optlen == 0;
     if (lean && (r->window == 1024 || r->window == 2048 || r->window == 3072 || r->window == 4096))
         s->sig_nmap++;
 }
@@ -342,9 +372,9 @@ static enum scan_kind tcp_kind(uint8_t flags)
 static void probe(struct detector *d, const struct reply *r, enum scan_kind k, uint16_t dport,
                   uint8_t proto, uint64_t ns)
 {
-    uint32_t src = r->src.u.v4, dst = r->dst.u.v4;
+    uint64_t src = addr_key(&r->src), dst = addr_key(&r->dst);
     struct contact *c = con_find(d, src, dst, dport, proto);
-    struct source *s = source_get(d, src, ns);
+    struct source *s = source_get(d, &r->src, ns);
     if (s)
         s->last_ns = ns;
     if (c || !s)
@@ -373,14 +403,13 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
 /* A packet from the probed side back to the prober. */
 static bool answer(struct detector *d, const struct reply *r, uint64_t ns)
 {
-    uint32_t from = r->src.u.v4, to = r->dst.u.v4;
     uint8_t proto = r->kind == REPLY_UDP ? 17 : 6;
-    struct contact *c = con_find(d, to, from, r->sport, proto);
+    struct contact *c = con_find(d, addr_key(&r->dst), addr_key(&r->src), r->sport, proto);
     if (!c || c->state != C_PENDING)
         return false;
     heard(d);
     bool ok = r->kind == REPLY_UDP || !(r->flags & TH_RST);
-    outcome(d, c, ok, ns);
+    outcome(d, c, ok, &r->dst, ns);
     return true;
 }
 
@@ -388,9 +417,10 @@ static void on_tcp(struct detector *d, const struct reply *r, uint64_t ns)
 {
     if (answer(d, r, ns))
         return;
-    struct contact *c = con_find(d, r->src.u.v4, r->dst.u.v4, r->dport, 6);
+    uint64_t src = addr_key(&r->src), dst = addr_key(&r->dst);
+    struct contact *c = con_find(d, src, dst, r->dport, 6);
     if (c && c->state == C_OPENED) { /* what the prober did after a SYN-ACK */
-        struct source *s = source_find(d, r->src.u.v4);
+        struct source *s = source_find(d, src, &r->src);
         if (s && (r->flags & TH_RST)) {
             s->after_synack_rst++;
             judge(d, s, 1); /* a half-open probe: no client resets a SYN-ACK */
@@ -403,27 +433,28 @@ static void on_tcp(struct detector *d, const struct reply *r, uint64_t ns)
     uint8_t f = r->flags & 0x3f;
     if ((f & TH_SYN) && (f & TH_ACK))
         return; /* a SYN-ACK for a contact we never saw open */
-    if ((f & TH_RST) || c || con_find(d, r->dst.u.v4, r->src.u.v4, r->sport, 6))
+    if ((f & TH_RST) || c || con_find(d, dst, src, r->sport, 6))
         return; /* a reset, or part of a conversation already known */
     probe(d, r, tcp_kind(f), r->dport, 6, ns);
 }
 
 static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns)
 {
-    /* Contacts are keyed (port, proto) for TCP/UDP, (0, 1) for pings and
-     * (protocol, 255) for IP-protocol probes. */
+    /* Contacts are keyed (port, proto) for TCP/UDP, (0, 1) for pings (0, 58
+     * over IPv6) and (protocol, 255) for IP-protocol probes. */
     uint8_t p = r->inner_proto;
-    bool ports = p == 6 || p == 17;
-    struct contact *c = con_find(d, r->inner_src.u.v4, r->inner_dst.u.v4,
-                                 ports ? r->dport : p == 1 ? 0 : p, ports || p == 1 ? p : 255);
+    bool ports = p == 6 || p == 17, ping = p == 1 || p == 58;
+    struct contact *c = con_find(d, addr_key(&r->inner_src), addr_key(&r->inner_dst),
+                                 ports ? r->dport : ping ? 0 : p, ports || ping ? p : 255);
     if (c && c->state == C_PENDING) {
         heard(d);
-        outcome(d, c, false, ns);
+        outcome(d, c, false, &r->inner_src, ns);
     }
 }
 
 /* ICMP queries and ARP: a request is a first contact to (target, 0, proto)
- * (proto 1 for ICMP, 0 for ARP); a reply settles it as answered. */
+ * (proto 1 for ICMP, 58 for ICMPv6, 0 for ARP); a reply settles it as
+ * answered. */
 static void on_query(struct detector *d, const struct reply *r, bool request, enum scan_kind k,
                      uint8_t proto, uint64_t ns)
 {
@@ -431,10 +462,10 @@ static void on_query(struct detector *d, const struct reply *r, bool request, en
         probe(d, r, k, 0, proto, ns);
         return;
     }
-    struct contact *c = con_find(d, r->dst.u.v4, r->src.u.v4, 0, proto);
+    struct contact *c = con_find(d, addr_key(&r->dst), addr_key(&r->src), 0, proto);
     if (c && c->state == C_PENDING) {
         heard(d);
-        outcome(d, c, true, ns);
+        outcome(d, c, true, &r->dst, ns);
     }
 }
 
@@ -442,13 +473,13 @@ static void on_query(struct detector *d, const struct reply *r, bool request, en
 static void silence(struct detector *d, struct contact *c, uint64_t ns)
 {
     if (d->replies) {
-        outcome(d, c, false, ns);
+        outcome(d, c, false, NULL, ns);
         return;
     }
     /* Silence is evidence only where answers can be seen at all: until the
      * first reply shows that they can, it is only counted (see heard()). */
     c->state = C_JUDGED;
-    struct source *s = source_find(d, c->src);
+    struct source *s = source_find(d, c->src, NULL);
     if (s)
         s->unheard++;
 }
@@ -467,6 +498,12 @@ static void sweep(struct detector *d, uint32_t n, uint64_t ns)
     }
 }
 
+static bool query_request(const struct reply *r)
+{
+    uint8_t t = r->icmp_type;
+    return r->icmp6 ? t == 128 : t == 8 || t == 13 || t == 17;
+}
+
 void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
 {
     d->st.packets++;
@@ -474,12 +511,12 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
     switch (r->kind) {
     case REPLY_TCP: on_tcp(d, r, ns); break;
     case REPLY_UDP:
-        if (!answer(d, r, ns) && !con_find(d, r->dst.u.v4, r->src.u.v4, r->sport, 17))
+        if (!answer(d, r, ns) && !con_find(d, addr_key(&r->dst), addr_key(&r->src), r->sport, 17))
             probe(d, r, SK_UDP, r->dport, 17, ns);
         break;
     case REPLY_ICMP: on_icmp_error(d, r, ns); break;
-    case REPLY_ICMP_QUERY: /* echo, timestamp, mask requests; the rest replies */
-        on_query(d, r, r->icmp_type == 8 || r->icmp_type == 13 || r->icmp_type == 17, SK_PING, 1, ns);
+    case REPLY_ICMP_QUERY: /* echo (ICMPv6 128), timestamp, mask requests; the rest replies */
+        on_query(d, r, query_request(r), SK_PING, r->icmp6 ? 58 : 1, ns);
         break;
     case REPLY_ARP: on_query(d, r, r->icmp_type == 1, SK_ARP, 0, ns); break;
     case REPLY_IP: probe(d, r, SK_IPPROTO, r->proto, 255, ns); break;

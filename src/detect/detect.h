@@ -24,10 +24,14 @@
  *     (nmap -sn mixes them with TCP SYN 443 and ACK 80).
  * Tools are named from marks on a source's TCP probes, only when at least
  * 8 were seen and 90 % of them carry the mark: zmap's IP ID 54321;
- * masscan's IP ID = target address ^ port ^ sequence number; scout's window
- * 1024, MSS-only SYN, IP ID low 4 bits = sequence bits 16-19; nmap's window
+ * masscan's IP ID = target address ^ port ^ sequence number (both IPv4
+ * only: IPv6 has no ID); scout's (probemark.h: window 1024, MSS-only SYN,
+ * IP ID or IPv6 flow label low 4 bits = sequence bits 16-19); nmap's window
  * 1024/2048/3072/4096 with MSS 1460 as the only SYN option (or none).
  * connect() scans carry the kernel's marks and name no tool.
+ * Sources, targets and contacts are IPv4 or IPv6 (struct addr); ICMPv6
+ * echo requests are pings as ICMP's are, and ICMPv6 errors settle
+ * contacts as ICMP's do.
  * When the capture holds no replies at all (one direction visible), the
  * verdict falls back to a weighted count of first contacts and says so.
  *
@@ -53,7 +57,7 @@ enum scan_tool { TOOL_UNKNOWN, TOOL_NMAP, TOOL_MASSCAN, TOOL_ZMAP, TOOL_SCOUT };
 
 /* One declared scan, as reported. */
 struct det_scan {
-    uint32_t src;
+    struct addr src;
     enum scan_kind kind;
     const char *shape;           /* "vertical", "horizontal", "block" */
     enum scan_tool tool;

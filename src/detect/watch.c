@@ -1,6 +1,5 @@
 #include "detect/watch.h"
 
-#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -131,13 +130,12 @@ static void iso_time(uint64_t ns, char *buf, size_t n)
 
 /* A scan's address and times as text, shared by both report formats. */
 struct scan_text {
-    char src[INET_ADDRSTRLEN], first[40], last[40];
+    char src[ADDR_STRLEN], first[40], last[40];
 };
 
 static void scan_text(const struct det_scan *s, struct scan_text *t)
 {
-    struct in_addr in = {htonl(s->src)};
-    inet_ntop(AF_INET, &in, t->src, sizeof t->src);
+    addr_str(&s->src, t->src, sizeof t->src);
     iso_time(s->first_ns, t->first, sizeof t->first);
     iso_time(s->last_ns, t->last, sizeof t->last);
 }

@@ -16,7 +16,8 @@ int unit_failures;
     X(test_netroute_paths) X(test_netroute_tables) X(test_netroute_malformed) X(test_netroute_caps) \
     X(test_packet_ip6) X(test_packet_icmp6) X(test_packet_ndp_arp) X(test_packet_frames) \
     X(test_connect_init_failure) \
-    X(test_targets_file) X(test_services_file)
+    X(test_targets_file) X(test_services_file) \
+    X(test_detect_ipv6)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)

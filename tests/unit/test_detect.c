@@ -1,4 +1,5 @@
 #include "detect/detect.h"
+#include "probemark.h"
 #include "unit.h"
 #include "util.h"
 
@@ -7,6 +8,7 @@ void test_detect_one_way(void);
 void test_detect_ping_silence(void);
 void test_detect_tool_marks(void);
 void test_detect_tick(void);
+void test_detect_ipv6(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -36,7 +38,7 @@ void test_detect_trw(void)
     detector_flush(d, t + 3 * NS_PER_SEC);
     struct det_scan s[4];
     CHECK(detector_scans(d, s, 4) == 1);
-    CHECK(s[0].src == 1 && s[0].kind == SK_SYN && s[0].probes_to_detect == 4 && !s[0].one_way);
+    CHECK(s[0].src.family == AF_INET && s[0].src.u.v4 == 1 && s[0].kind == SK_SYN && s[0].probes_to_detect == 4 && !s[0].one_way);
     CHECK(s[0].hosts == 1 && s[0].ports == 10 && !strcmp(s[0].shape, "vertical"));
     detector_free(d);
 }
@@ -57,7 +59,7 @@ void test_detect_one_way(void)
     detector_flush(d, t + 3 * NS_PER_SEC);
     struct det_scan s[4];
     CHECK(detector_scans(d, s, 4) == 1);
-    CHECK(s[0].src == 1 && s[0].one_way);
+    CHECK(s[0].src.family == AF_INET && s[0].src.u.v4 == 1 && s[0].one_way);
     detector_free(d);
 }
 
@@ -91,7 +93,7 @@ void test_detect_ping_silence(void)
     detector_flush(d, t + 3 * NS_PER_SEC);
     struct det_scan s[4];
     CHECK(detector_scans(d, s, 4) == 1);
-    CHECK(s[0].src == 1 && s[0].kind == SK_PING && !strcmp(s[0].shape, "horizontal"));
+    CHECK(s[0].src.family == AF_INET && s[0].src.u.v4 == 1 && s[0].kind == SK_PING && !strcmp(s[0].shape, "horizontal"));
     CHECK(s[0].hosts >= 29 && s[0].hosts <= 31); /* a linear-counting estimate */
     CHECK(s[0].probes == 30 && s[0].probes_to_detect == 20);
     detector_free(d);
@@ -155,5 +157,47 @@ void test_detect_tick(void)
     CHECK(detector_declared(d) == 0); /* not yet overdue */
     detector_tick(d, t + 3 * NS_PER_SEC);
     CHECK(detector_declared(d) == 1);
+    detector_free(d);
+}
+
+/* An IPv6 SYN scan, built as scout builds its probes and read back through
+ * the one decoder: declared, its source printed in full, scout named by
+ * the mark in the flow label; a second source that differs in the last
+ * bit only stays a source of its own, answered as a client. */
+void test_detect_ipv6(void)
+{
+    struct detector *d = detector_new(64, 1024);
+    struct addr scanner, client, target;
+    addr_parse("2001:db8::1", &scanner);
+    addr_parse("2001:db8::", &client);
+    addr_parse("2001:db8:0:1::80", &target);
+    uint64_t t = NS_PER_SEC;
+    uint8_t buf[PROBE_MAX];
+    struct reply r;
+    for (uint16_t p = 1; p <= 12; p++) {
+        uint32_t seq = 0x9e3779b9u * p;
+        struct tcp_probe syn = {.src = scanner, .dst = target, .sport = 40000, .dport = p, .seq = seq,
+                                .flags = TH_SYN, .ttl = 64, .window = PROBEMARK_WINDOW,
+                                .ipid = probemark_ipid(seq)};
+        struct tcp_probe rst = {.src = target, .dst = scanner, .sport = p, .dport = 40000,
+                                .ack = seq + 1, .flags = TH_RST | TH_ACK, .ttl = 64};
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &syn), &r) == 1);
+        detector_packet(d, &r, t += 1000);
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &rst), &r) == 1);
+        detector_packet(d, &r, t += 1000);
+        struct tcp_probe c = {.src = client, .dst = target, .sport = (uint16_t)(50000 + p), .dport = 443,
+                              .seq = p, .flags = TH_SYN, .ttl = 64, .window = 64240};
+        struct tcp_probe sa = {.src = target, .dst = client, .sport = 443, .dport = c.sport,
+                               .ack = p + 1, .flags = TH_SYN | TH_ACK, .ttl = 64, .window = 64240};
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &c), &r) == 1);
+        detector_packet(d, &r, t += 1000);
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &sa), &r) == 1);
+        detector_packet(d, &r, t += 1000);
+    }
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    struct det_scan s[4];
+    CHECK(detector_scans(d, s, 4) == 1);
+    CHECK(addr_eq(&s[0].src, &scanner) && s[0].kind == SK_SYN && s[0].tool == TOOL_SCOUT &&
+          s[0].probes == 12 && s[0].ports == 12 && s[0].hosts == 1 && !s[0].one_way);
     detector_free(d);
 }
