@@ -1,5 +1,7 @@
 /* main: argv -> conf -> scan -> outputs.  The one place that exits.
- * Exit codes: 0 done, 1 the scan failed at run time, 2 bad input. */
+ * Exit codes: 0 done, 1 the scan failed at run time, 2 bad input, 128+N
+ * stopped by signal N (130 Ctrl-C, 143 SIGTERM), as a shell reports a process
+ * that signal killed, and as nmap exits. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +13,13 @@
 #include "privs.h"
 #include "scan.h"
 
-/* Set by SIGINT/SIGTERM; the engines poll it through a const pointer. */
+/* The number of the signal (SIGINT/SIGTERM) that asked the run to stop, 0
+ * while none has; the engines poll it through a const pointer. */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    stop_flag = sig;
 }
 
 /* Connect scans want many descriptors: raise the soft limit to the hard one. */
@@ -63,7 +65,8 @@ int main(int argc, char **argv)
         if (drc < 0)
             fprintf(stderr, "scout: %s\n", e.msg);
         conf_free(&conf);
-        return drc < 0 ? 1 : stop_flag ? 130 : 0;
+        /* -2: the capture file is not one (bad input) */
+        return drc == -2 ? 2 : drc < 0 ? 1 : stop_flag ? 128 + stop_flag : 0;
     }
     struct output_set outs;
     if (outputs_open(&outs, &conf, &e) < 0) {
@@ -105,5 +108,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "scout: %s\n", e.msg);
         return 1;
     }
-    return interrupted ? 130 : 0;
+    return interrupted ? 128 + (stop_flag ? stop_flag : SIGINT) : 0;
 }

@@ -214,7 +214,8 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
         return -1;
     pcap_t *p = open_input(c, e);
     struct feed f = {.d = detector_new(1u << 14, 1u << 20)};
-    int rc = p && f.d ? 0 : -1;
+    /* A capture file that cannot be read is bad input (main exits 2). */
+    int rc = p && f.d ? 0 : !p && c->detect_file ? -2 : -1;
     if (rc == 0) {
         f.dlt = pcap_datalink(p);
         read_all(p, &f, c, stop, json);

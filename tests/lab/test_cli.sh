@@ -76,3 +76,36 @@ test_cli_nul_bytes() {
     bad_input --datadir "$WORK/svc" -p 22 127.0.0.1
     check "a malformed nmap-services line: its number counts blank lines" grep -q 'nmap-services:5: malformed' "$WORK/err.txt"
 }
+
+# stopped_by SIGNAL WANT_RC: a long loopback scan stopped by SIGNAL exits
+# WANT_RC promptly and leaves a valid XML file.
+stopped_by() {
+    local sig=$1 want=$2 pid rc
+    "$SCOUT" -sT -Pn -n -p 1-65535 --scan-delay 10ms -oX "$WORK/sig.xml" 127.0.0.1 \
+        >/dev/null 2>&1 </dev/null &
+    pid=$!
+    sleep 1.5
+    kill -"$sig" "$pid"
+    rc=0
+    timeout 10 tail --pid="$pid" -f /dev/null || rc=timeout
+    wait "$pid" || rc=$?
+    check "SIG$sig: exit $rc (want $want)" [ "$rc" = "$want" ]
+    check "SIG$sig: the XML is closed and valid" \
+        xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/sig.xml"
+}
+
+# Issue 18, item 3: bad input exits 2 wherever it is found (the probe
+# database, a capture file), a signal exits 128+N as nmap and shells do.
+test_cli_exit_codes() {
+    mkdir -p "$WORK/adir"
+    : >"$WORK/empty"
+    echo "not a capture" >"$WORK/text"
+    bad_input -sT -sV --versiondb "$WORK/adir" -p 1 127.0.0.1
+    bad_input -sT -sV --versiondb "$WORK/empty" -p 1 127.0.0.1
+    bad_input -sT -sV --versiondb "$SCOUT" -p 1 127.0.0.1
+    bad_input --detect -r "$WORK/text"
+    bad_input --detect -r "$WORK/empty"
+    bad_input --detect -r "$WORK/adir"
+    stopped_by TERM 143
+    stopped_by INT 130
+}
