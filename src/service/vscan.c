@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "service/match.h"
 
 #define RESP_MAX 16384
@@ -21,6 +22,8 @@
 enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
 
 #define WINDOW 5            /* probes of one port in flight at once */
+#define MAX_CONNS 512       /* gentle on a single host; fewer if descriptors are short */
+#define SHORT_WAIT_MS 2000  /* no descriptor with nothing in flight: give up after this */
 
 struct inflight {           /* one probe of a port, in walk order */
     int conn;               /* connection slot, parked (phase 4) once finished */
@@ -34,6 +37,8 @@ struct pjob {               /* one open port */
     uint32_t h, pi;
     struct service_info *si;
     bool ssl, done;
+    bool starved;           /* waits for a connection slot, nothing in flight */
+    bool need_walk;         /* ...to start (or restart inside TLS) its walk */
     uint8_t stage;          /* 0: probes listing the port, 1: the others */
     int cursor;             /* next probe index to consider in this stage */
     int soft;               /* match line of the softmatch, -1 */
@@ -63,7 +68,9 @@ struct vscan {
     int *free_slots;
     uint32_t nconns, nfree;
     struct pjob *jobs;
-    uint32_t njobs, jobs_left;
+    uint32_t njobs, jobs_left, nstarved;
+    uint64_t short_since;   /* ms: starved with nothing in flight since, 0 = not */
+    int short_err;          /* errno of the last refused socket or connect */
     struct group *g;
 };
 
@@ -174,22 +181,34 @@ static uint32_t wait_ms(const struct vscan *v, int probe)
     return v->db.probes[probe].totalwait_ms;
 }
 
-/* Opens a connection for probe (-1 = listen only) of job ji; the slot, or -1. */
+enum { CONN_SHORT = -1, CONN_FAILED = -2 };
+
+/* Opens a connection for probe (-1 = listen only) of job ji.  Returns the
+ * slot; CONN_SHORT when no slot, descriptor or local port is to be had now
+ * (try again once a connection closes); CONN_FAILED when the connect failed
+ * at once (the probe gets no answer, as from a silent port). */
 static int open_conn(struct vscan *v, uint32_t ji, int probe)
 {
     struct pjob *j = &v->jobs[ji];
     if (v->nfree == 0)
-        return -1;
+        return CONN_SHORT;
     const struct host_result *hr = &v->g->hosts[j->h];
     struct sockaddr_storage ss;
     socklen_t len;
     addr_to_sockaddr(&hr->addr, job_port(v, j), &ss, &len);
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) {
+        v->short_err = errno;
+        return CONN_SHORT;
+    }
     if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
+        int err = errno;
         close(fd);
-        return -1;
+        if (err == EADDRNOTAVAIL || err == EAGAIN || err == ENOBUFS || err == ENOMEM) {
+            v->short_err = err;
+            return CONN_SHORT;
+        }
+        return CONN_FAILED;
     }
     int s = (int)v->free_slots[--v->nfree];
     struct conn *c = &v->conns[s];
@@ -226,6 +245,16 @@ static void clear_fields(struct service_info *si)
 
 static void fill(struct vscan *v, uint32_t ji);
 
+/* A job with nothing in flight that could not get a connection waits for
+ * one (retry_starved), rather than ending without its answer. */
+static void starve(struct vscan *v, struct pjob *j, bool need_walk)
+{
+    if (!j->starved)
+        v->nstarved++;
+    j->starved = true;
+    j->need_walk = need_walk;
+}
+
 /* Starts (or restarts, inside TLS) a port's walk with the NULL probe first. */
 static void start_walk(struct vscan *v, uint32_t ji)
 {
@@ -234,6 +263,10 @@ static void start_walk(struct vscan *v, uint32_t ji)
     j->cursor = 0;
     j->soft = -1;
     int s = open_conn(v, ji, v->have_db ? v->db.null_probe : -1);
+    if (s == CONN_SHORT) {
+        starve(v, j, true);
+        return;
+    }
     if (s < 0) {
         finish_job(v, j);
         return;
@@ -247,11 +280,17 @@ static void start_walk(struct vscan *v, uint32_t ji)
 static void fill(struct vscan *v, uint32_t ji)
 {
     struct pjob *j = &v->jobs[ji];
-    while (v->have_db && !j->done && j->qlen < WINDOW && v->nfree > 0) {
+    while (v->have_db && !j->done && j->qlen < WINDOW) {
         int p = next_probe(v, j, job_port(v, j));
         if (p < 0)
             break;
         int s = open_conn(v, ji, p);
+        if (s == CONN_SHORT) {
+            j->cursor = p; /* next_probe returned cursor++ within the stage: ask again later */
+            if (j->qlen == 0)
+                starve(v, j, false);
+            return;
+        }
         if (s >= 0)
             j->q[j->qlen++] = (struct inflight){.conn = s, .probe = p, .match = -1};
     }
@@ -561,9 +600,9 @@ static int make_jobs(struct vscan *v, struct group *g, err_t *e)
 
 static int setup_conns(struct vscan *v, err_t *e)
 {
-    /* Two connections per port at most; 512 in all keeps well within the
-     * descriptor limit and is gentle enough on a single host. */
-    v->nconns = 512;
+    /* 512 in all is gentle enough on a single host; fewer when the
+     * descriptors free say so (the rest of the scan keeps 64). */
+    v->nconns = fd_budget(64, MAX_CONNS);
     v->conns = xcalloc(v->nconns, sizeof *v->conns, e);
     v->free_slots = xcalloc(v->nconns, sizeof *v->free_slots, e);
     if (!v->conns || !v->free_slots)
@@ -589,7 +628,42 @@ static void teardown(struct vscan *v)
     v->free_slots = NULL;
     v->jobs = NULL;
     v->ep = -1;
-    v->njobs = v->nconns = v->nfree = 0;
+    v->njobs = v->nconns = v->nfree = v->nstarved = 0;
+    v->short_since = 0;
+}
+
+/* Jobs that waited for a connection get one as connections close, in job
+ * order. */
+static void retry_starved(struct vscan *v)
+{
+    for (uint32_t ji = 0; v->nstarved && v->nfree && ji < v->njobs; ji++) {
+        struct pjob *j = &v->jobs[ji];
+        if (!j->starved)
+            continue;
+        j->starved = false;
+        v->nstarved--;
+        if (j->need_walk)
+            start_walk(v, ji);
+        else
+            fill(v, ji);
+    }
+}
+
+/* Waiting for a connection is waiting for one of ours to close: with none
+ * open, nothing will change. */
+static int check_starved(struct vscan *v, err_t *e)
+{
+    if (!v->nstarved || v->nfree < v->nconns) {
+        v->short_since = 0;
+        return 0;
+    }
+    uint64_t now = ms_now();
+    if (!v->short_since)
+        v->short_since = now;
+    else if (now - v->short_since > SHORT_WAIT_MS)
+        return err_set(e, "-sV: cannot open a connection (%s) and none is open to wait for",
+                       strerror(v->short_err));
+    return 0;
 }
 
 int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *stop, err_t *e)
@@ -598,8 +672,12 @@ int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *sto
     int rc = make_jobs(v, g, e) < 0 || setup_conns(v, e) < 0 ? -1 : 0;
     uint32_t next = 0;
     while (rc == 0 && v->jobs_left && !*stop) {
-        while (next < v->njobs && v->nfree >= 2)
+        retry_starved(v);
+        /* New walks only when none waits: older ones go first. */
+        while (next < v->njobs && v->nfree >= 2 && !v->nstarved)
             start_walk(v, next++);
+        if ((rc = check_starved(v, e)) < 0)
+            break;
         struct epoll_event evs[256];
         int n = epoll_wait(v->ep, evs, 256, 20);
         for (int i = 0; i < n; i++)

@@ -39,3 +39,11 @@ test_service_bad_db() {
     expect_exit 1 "a missing probe database is a clear error" \
         ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV --versiondb /nonexistent -p 22 $LAB_T6
 }
+
+test_service_few_descriptors() {
+    # -sV sizes its connections from the descriptors it has (it used a fixed
+    # 512): with 24, probes that cannot get a socket wait for one.
+    check "-sV with 24 descriptors still names every service" bash -c \
+        "ulimit -n 24 && ip netns exec $(lab_ns scan) $SCOUT -n -sV -p $SVC_PORTS -oX $WORK/sv24.xml $LAB_T6 >/dev/null &&
+         python3 $LAB_SRC/svccheck.py $WORK/sv24.xml $LAB_T6"
+}
