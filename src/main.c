@@ -14,7 +14,8 @@
 #include "scan.h"
 
 /* The number of the signal (SIGINT/SIGTERM) that asked the run to stop, 0
- * while none has; the engines poll it through a const pointer. */
+ * while none has; the engines poll it through a const pointer.  The outputs
+ * set it to SIGPIPE when stdout's reader is gone (output.h). */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
         return drc == -2 ? 2 : drc < 0 ? 1 : stop_flag ? 128 + stop_flag : 0;
     }
     struct output_set outs;
-    if (outputs_open(&outs, &conf, &e) < 0) {
+    if (outputs_open(&outs, &conf, &stop_flag, &e) < 0) {
         fprintf(stderr, "scout: %s\n", e.msg);
         conf_free(&conf);
         return 2;
@@ -102,11 +103,13 @@ int main(int argc, char **argv)
     struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
                          .error = rc < 0 ? e.msg : NULL};
     outputs_end(&outs, &re);
-    outputs_close(&outs);
+    int wrc = outputs_close(&outs); /* a lost output was said on stderr */
     conf_free(&conf);
     if (rc < 0) {
         fprintf(stderr, "scout: %s\n", e.msg);
         return 1;
     }
-    return interrupted ? 128 + (stop_flag ? stop_flag : SIGINT) : 0;
+    if (interrupted || stop_flag) /* SIGPIPE: the outputs' broken stdout */
+        return 128 + (stop_flag ? stop_flag : SIGINT);
+    return wrc < 0 ? 1 : 0;
 }

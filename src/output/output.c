@@ -38,13 +38,16 @@ static int add(struct output_set *s, enum out_kind k, const char *path, err_t *e
     s->o[s->n].f = f;
     s->o[s->n].own = own;
     s->o[s->n].st = st;
+    s->o[s->n].path = own ? path : NULL;
     s->n++;
     return 0;
 }
 
-int outputs_open(struct output_set *s, const struct conf *c, err_t *e)
+int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic_t *stop,
+                 err_t *e)
 {
     memset(s, 0, sizeof *s);
+    s->stop = stop;
     s->ri.conf = c;
     s->ri.start = wall_time();
     s->ri.scan_name = c->scan->name;
@@ -63,38 +66,87 @@ int outputs_open(struct output_set *s, const struct conf *c, err_t *e)
     return 0;
 }
 
-void outputs_begin(struct output_set *s)
+/* Records output i's first error, and says it once. */
+static void failed(struct output_set *s, int i, int err)
+{
+    s->o[i].err = err ? err : EIO;
+    s->failed = true;
+    if (!s->o[i].own && s->o[i].err == EPIPE) {
+        /* stdout's reader is gone.  SIGPIPE itself stays ignored (sockets
+         * raise it too), so the outputs raise it by hand: the scan stops at
+         * once and main() exits 141 (128 + SIGPIPE), what a shell shows for
+         * nmap, with the other files closed properly. */
+        if (s->stop)
+            *s->stop = SIGPIPE;
+        return;
+    }
+    fprintf(stderr, "scout: cannot write %s: %s (its output is incomplete; the others go on)\n",
+            s->o[i].path ? s->o[i].path : "standard output", strerror(s->o[i].err));
+}
+
+/* err_in_call is errno as the format's call left it: the error may have
+ * happened inside it (stdio writing out a full buffer), leaving fflush
+ * nothing to fail on. */
+static void check(struct output_set *s, int i, int err_in_call)
+{
+    errno = 0;
+    if (fflush(s->o[i].f) != 0)
+        failed(s, i, errno ? errno : err_in_call);
+    else if (ferror(s->o[i].f))
+        failed(s, i, err_in_call);
+}
+
+enum call { BEGIN, HOST, END };
+
+static void each(struct output_set *s, enum call c, const struct host_result *h,
+                 const struct run_end *re)
 {
     for (int i = 0; i < s->n; i++) {
-        s->o[i].ops->begin(s->o[i].st, s->o[i].f, &s->ri);
-        fflush(s->o[i].f);
+        if (s->o[i].err)
+            continue;
+        errno = 0;
+        if (c == BEGIN)
+            s->o[i].ops->begin(s->o[i].st, s->o[i].f, &s->ri);
+        else if (c == HOST)
+            s->o[i].ops->host(s->o[i].st, s->o[i].f, &s->ri, h);
+        else
+            s->o[i].ops->end(s->o[i].st, s->o[i].f, &s->ri, re);
+        check(s, i, errno);
     }
+}
+
+void outputs_begin(struct output_set *s)
+{
+    each(s, BEGIN, NULL, NULL);
 }
 
 void outputs_host(struct output_set *s, const struct host_result *h)
 {
-    for (int i = 0; i < s->n; i++) {
-        s->o[i].ops->host(s->o[i].st, s->o[i].f, &s->ri, h);
-        fflush(s->o[i].f);
-    }
+    each(s, HOST, h, NULL);
 }
 
 void outputs_end(struct output_set *s, const struct run_end *re)
 {
-    for (int i = 0; i < s->n; i++) {
-        s->o[i].ops->end(s->o[i].st, s->o[i].f, &s->ri, re);
-        fflush(s->o[i].f);
-    }
+    struct run_end r = *re;
+    if (!r.error && s->stop && *s->stop == SIGPIPE)
+        r.error = "standard output was closed";
+    each(s, END, NULL, &r);
 }
 
-void outputs_close(struct output_set *s)
+int outputs_close(struct output_set *s)
 {
     for (int i = 0; i < s->n; i++) {
-        if (s->o[i].own)
-            fclose(s->o[i].f);
+        if (s->o[i].own) {
+            errno = 0;
+            /* fclose writes what is buffered and, on NFS, may be the first
+             * to hear of a failed write */
+            if (fclose(s->o[i].f) != 0 && !s->o[i].err)
+                failed(s, i, errno);
+        }
         free(s->o[i].st);
     }
     s->n = 0;
+    return s->failed ? -1 : 0;
 }
 
 const char *port_service(const struct run_info *ri, enum proto p, uint16_t port)

@@ -15,6 +15,7 @@
 #ifndef SCOUT_OUTPUT_H
 #define SCOUT_OUTPUT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "conf.h"
@@ -46,22 +47,35 @@ struct output_ops {
 
 extern const struct output_ops output_normal, output_xml, output_grepable, output_json;
 
+/* Write errors are checked here, once per call of a format (fflush and
+ * ferror after begin, each host and end) and at fclose, not per fprintf: the
+ * first error of an output is said once on stderr with its file and errno,
+ * that output is written no more, the others go on, and outputs_close()
+ * returns -1 so that main() exits non-zero.  A closed pipe on stdout (scout
+ * ... | head) sets *stop to SIGPIPE instead: the scan stops as if the signal
+ * had come, and quietly, as nmap is killed by it. */
 struct output_set {
     struct {
         const struct output_ops *ops;
         FILE *f;
         bool own;
         void *st;
+        const char *path; /* for messages; NULL = standard output */
+        int err;          /* first write error (errno), 0 = none */
     } o[9];
     int n;
     struct run_info ri;
+    volatile sig_atomic_t *stop; /* main's stop flag, may be NULL */
+    bool failed;                 /* some output lost data */
 };
 
-int outputs_open(struct output_set *s, const struct conf *c, err_t *e);
+int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic_t *stop,
+                 err_t *e);
 void outputs_begin(struct output_set *s);
 void outputs_host(struct output_set *s, const struct host_result *h);
 void outputs_end(struct output_set *s, const struct run_end *re);
-void outputs_close(struct output_set *s);
+/* Closes every file; -1 if any output could not be written in full. */
+int outputs_close(struct output_set *s);
 
 /* Helpers the formats share. */
 /* The name nmap shows for a port: services' name for it. */

@@ -109,3 +109,31 @@ test_cli_exit_codes() {
     stopped_by TERM 143
     stopped_by INT 130
 }
+
+# Issue 18, item 4: a write that fails is said once, with its file and error,
+# the other outputs are written in full, and the exit code says it (1).  A
+# closed stdout (scout | head) stops the scan at the next write, exit 141.
+test_cli_write_errors() {
+    local rc lines
+    "$SCOUT" -sT -Pn -n -p 1-100 -oX /dev/full -oN "$WORK/w.nmap" 127.0.0.1-3 \
+        >/dev/null 2>"$WORK/err.txt" </dev/null; rc=$?
+    lines=$(wc -l <"$WORK/err.txt")
+    check "-oX /dev/full: exit $rc (want 1)" [ "$rc" = 1 ]
+    check "-oX /dev/full: said once ($lines lines: $(head -c 200 "$WORK/err.txt"))" \
+        bash -c "[ $lines = 1 ] && grep -q '/dev/full: No space left on device' '$WORK/err.txt'"
+    check "-oX /dev/full: the normal output is complete" grep -q '^# scout done' "$WORK/w.nmap"
+    "$SCOUT" -sT -Pn -n -p 1-100 -oX "$WORK/w.xml" 127.0.0.1-3 >/dev/full 2>"$WORK/err.txt"; rc=$?
+    check "stdout on /dev/full: exit $rc (want 1), said: $(head -c 200 "$WORK/err.txt")" \
+        bash -c "[ $rc = 1 ] && grep -q 'standard output: No space left' '$WORK/err.txt'"
+    check "stdout on /dev/full: the XML is complete and valid" \
+        xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/w.xml"
+    local t0=$SECONDS hosts
+    "$SCOUT" -sT -Pn -n -p 1-2000 --max-hostgroup 4 -oX "$WORK/pipe.xml" 127.0.0.1-254 \
+        2>"$WORK/err.txt" </dev/null | head -1 >/dev/null
+    rc=${PIPESTATUS[0]}
+    hosts=$(grep -c '<host ' "$WORK/pipe.xml")
+    check "scout | head -1: exit $rc (want 141), stopped after $hosts of 254 hosts, $((SECONDS - t0)) s" \
+        bash -c "[ $rc = 141 ] && [ $hosts -lt 254 ] && [ ! -s '$WORK/err.txt' ]"
+    check "scout | head -1: the XML is closed and valid" \
+        xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/pipe.xml"
+}
