@@ -336,6 +336,8 @@ static int decode_ndp(const struct l4 *l, struct reply *r)
         }
         at += olen;
     }
+    r->inner_src = r->src; /* who asks or answers, for the scan detector */
+    r->inner_dst = r->dst;
     r->src = addr6(p + 8);
     r->kind = REPLY_NDP;
     return 1;

@@ -70,7 +70,8 @@ enum reply_kind {
     REPLY_NDP,        /* an IPv6 neighbour solicitation (icmp_type 135) or
                          advertisement (136), hop limit 255: src = its target address;
                          mac (has_mac) = its link-layer address option: on an
-                         advertisement the target's, on a solicitation the asker's */
+                         advertisement the target's, on a solicitation the asker's;
+                         inner_src/inner_dst = the IPv6 header's source and destination */
 };
 
 /* One decoded packet.  ICMP and ICMPv6 keep their own type numbers

@@ -12,7 +12,11 @@
  *     probemark_ipid(seq): the sequence number's top half.  The sequence
  *     number is a keyed cookie, so the ID looks random, yet any observer can
  *     check its low PROBEMARK_ID_BITS bits against the probe's own sequence
- *     number: a random ID matches one time in 16.
+ *     number: a random ID matches one time in 16.  An ID of 0 is never the
+ *     mark: nmap leaves the IPv6 flow label 0 and keeps its sequence number
+ *     nearly constant over a scan, so without that rule one nmap IPv6 scan
+ *     in 16 would carry the mark on every probe.  (A scout probe whose ID
+ *     comes out 0, one in 65536, goes unmarked.)
  * The detector names a source "scout" when nearly all its probes are marked
  * (detect.h). */
 #ifndef SCOUT_PROBEMARK_H
@@ -39,7 +43,8 @@ static inline bool probemark_seen(bool syn, uint8_t optlen, uint16_t mss, uint16
 {
     const uint16_t m = (1u << PROBEMARK_ID_BITS) - 1;
     bool lean = syn ? optlen == 4 && mss == PROBEMARK_MSS : optlen == 0;
-    return lean && window == PROBEMARK_WINDOW && (ipid & m) == (probemark_ipid(seq) & m);
+    return lean && window == PROBEMARK_WINDOW && ipid != 0 &&
+           (ipid & m) == (probemark_ipid(seq) & m);
 }
 
 #endif

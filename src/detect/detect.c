@@ -260,7 +260,7 @@ static uint32_t distinct(const uint64_t *bm, uint32_t bits)
 
 /* Counts a probe's host and port into the source's distinct-count bitmaps;
  * the first probe is only remembered (see struct source). */
-#define NO_PORT UINT32_MAX /* an ARP request: a host, but no port */
+#define NO_PORT UINT32_MAX /* an ARP or ND request: a host, but no port */
 
 static void note_target(struct source *s, uint64_t dst, uint32_t port)
 {
@@ -319,7 +319,7 @@ static void outcome(struct detector *d, struct contact *c, bool success, const s
     c->state = success && c->proto == 6 ? C_OPENED : C_JUDGED;
     c->t_ns = ns;
     if (!s || (success && c->proto == 0))
-        return; /* an answered ARP request is no evidence either way */
+        return; /* an answered ARP or ND request is no evidence either way */
     judge(d, s, success ? -1 : 1);
     if (success && c->proto == 6 && s->nopen < DET_OPEN_MAX) {
         bool dup = false;
@@ -385,7 +385,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
     pend_push(d, (uint32_t)(c - d->con));
     s->probes++;
     s->kind[k]++;
-    note_target(s, dst, k == SK_ARP ? NO_PORT : (uint32_t)proto << 16 | dport);
+    note_target(s, dst, k == SK_ARP || k == SK_ND ? NO_PORT : (uint32_t)proto << 16 | dport);
     if (proto == 6)
         tool_signs(s, r);
     /* No stack sends these to a port it never talked to: scanning by
@@ -453,8 +453,8 @@ static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns
 }
 
 /* ICMP queries and ARP: a request is a first contact to (target, 0, proto)
- * (proto 1 for ICMP, 58 for ICMPv6, 0 for ARP); a reply settles it as
- * answered. */
+ * (proto 1 for ICMP, 58 for ICMPv6, 0 for ARP and neighbour discovery);
+ * a reply settles it as answered. */
 static void on_query(struct detector *d, const struct reply *r, bool request, enum scan_kind k,
                      uint8_t proto, uint64_t ns)
 {
@@ -467,6 +467,21 @@ static void on_query(struct detector *d, const struct reply *r, bool request, en
         heard(d);
         outcome(d, c, true, &r->dst, ns);
     }
+}
+
+/* Neighbour discovery as ARP: a solicitation is a request from the asker
+ * (the IPv6 source) for the target, an advertisement the target's reply
+ * to the asker (the IPv6 destination). */
+static void on_ndp(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    static const uint8_t unspecified[16] = {0};
+    struct reply q = *r;
+    bool request = r->icmp_type == 135;
+    if (request && !memcmp(r->inner_src.u.v6, unspecified, 16))
+        return; /* duplicate address detection: a host checking its own address */
+    q.src = request ? r->inner_src : r->src;
+    q.dst = request ? r->src : r->inner_dst;
+    on_query(d, &q, request, SK_ND, 0, ns);
 }
 
 /* Settles a contact left unanswered for SILENCE_NS as a failure. */
@@ -519,6 +534,7 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
         on_query(d, r, query_request(r), SK_PING, r->icmp6 ? 58 : 1, ns);
         break;
     case REPLY_ARP: on_query(d, r, r->icmp_type == 1, SK_ARP, 0, ns); break;
+    case REPLY_NDP: on_ndp(d, r, ns); break;
     case REPLY_IP: probe(d, r, SK_IPPROTO, r->proto, 255, ns); break;
     default: d->st.ignored++; break;
     }
@@ -542,7 +558,7 @@ const char *scan_kind_name(enum scan_kind k)
     static const char *const names[SK_COUNT] = {"syn",    "connect", "fin",  "null",
                                                 "xmas",   "ack",     "window", "maimon",
                                                 "udp",    "ping",    "arp",  "ip-proto",
-                                                "custom"};
+                                                "nd",     "custom"};
     return k < SK_COUNT ? names[k] : "custom";
 }
 
@@ -606,7 +622,7 @@ static const char *shape(uint32_t hosts, uint32_t ports, enum scan_kind k)
     if (hosts <= 1)
         return "vertical";
     /* A ping's ports are its discovery probes, not ports being mapped. */
-    if (k == SK_PING || k == SK_ARP)
+    if (k == SK_PING || k == SK_ARP || k == SK_ND)
         return "horizontal";
     return ports <= 3 ? "horizontal" : "block";
 }

@@ -18,7 +18,9 @@
  *     client retrying one closed port is one failure, not many.
  *   - ARP requests on the segment are first contacts too: one left without
  *     a reply is a failure (a sweep of absent addresses); a reply is no
- *     evidence either way (every host resolves its neighbours).
+ *     evidence either way (every host resolves its neighbours).  IPv6
+ *     neighbour solicitations and advertisements are read the same way
+ *     (type "nd"); duplicate address detection (from ::) is no contact.
  *   - ICMP echo/timestamp/mask requests are first contacts to (host, ICMP);
  *     a source whose probes are a quarter or more of these is a ping sweep
  *     (nmap -sn mixes them with TCP SYN 443 and ACK 80).
@@ -49,7 +51,7 @@
 
 enum scan_kind {
     SK_SYN, SK_CONNECT, SK_FIN, SK_NULL, SK_XMAS, SK_ACK, SK_WINDOW, SK_MAIMON, SK_UDP, SK_PING,
-    SK_ARP, SK_IPPROTO, SK_CUSTOM, SK_COUNT
+    SK_ARP, SK_IPPROTO, SK_ND, SK_CUSTOM, SK_COUNT
 };
 enum scan_tool { TOOL_UNKNOWN, TOOL_NMAP, TOOL_MASSCAN, TOOL_ZMAP, TOOL_SCOUT };
 

@@ -200,4 +200,46 @@ void test_detect_ipv6(void)
     CHECK(addr_eq(&s[0].src, &scanner) && s[0].kind == SK_SYN && s[0].tool == TOOL_SCOUT &&
           s[0].probes == 12 && s[0].ports == 12 && s[0].hosts == 1 && !s[0].one_way);
     detector_free(d);
+
+    /* nmap's IPv6 probes: flow label 0, one sequence number for the whole
+     * scan, whose bits 16-19 here happen to be 0 like the label's: nmap's,
+     * not scout's (a zero label is never the mark). */
+    d = detector_new(64, 1024);
+    for (uint16_t p = 1; p <= 12; p++) {
+        struct tcp_probe syn = {.src = scanner, .dst = target, .sport = 40000, .dport = p,
+                                .seq = 0x0000abcd, .flags = TH_SYN, .ttl = 64, .window = 1024};
+        struct tcp_probe rst = {.src = target, .dst = scanner, .sport = p, .dport = 40000,
+                                .ack = 0x0000abce, .flags = TH_RST | TH_ACK, .ttl = 64};
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &syn), &r) == 1 && r.ipid == 0);
+        detector_packet(d, &r, t += 1000);
+        CHECK(packet_decode(buf, packet_build_tcp(buf, &rst), &r) == 1);
+        detector_packet(d, &r, t += 1000);
+    }
+    CHECK(detector_scans(d, s, 4) == 1 && s[0].tool == TOOL_NMAP);
+    detector_free(d);
+
+    /* An on-link sweep: neighbour solicitations for absent addresses, one
+     * answered; duplicate address detection (from ::) counts for nothing. */
+    static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+    struct addr unspec, live = addr_add(&target, 20 * 0x10000);
+    addr_parse("::", &unspec);
+    d = detector_new(64, 1024);
+    t = NS_PER_SEC;
+    for (uint64_t h = 1; h <= 20; h++) {
+        struct addr tgt = addr_add(&target, h * 0x10000);
+        size_t n = packet_build_ns(buf, mac, &scanner, &tgt);
+        CHECK(packet_decode_frame(1, buf, n, n, &r) == 1 && r.kind == REPLY_NDP);
+        detector_packet(d, &r, t += NS_PER_SEC / 10);
+        n = packet_build_ns(buf, mac, &unspec, &tgt);
+        CHECK(packet_decode_frame(1, buf, n, n, &r) == 1);
+        detector_packet(d, &r, t += 1000);
+    }
+    r = (struct reply){.kind = REPLY_NDP, .icmp6 = true, .icmp_type = 136, .src = live,
+                       .inner_src = live, .inner_dst = scanner, .dst = scanner, .ttl = 255};
+    detector_packet(d, &r, t += 1000);
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    CHECK(detector_scans(d, s, 4) == 1);
+    CHECK(addr_eq(&s[0].src, &scanner) && s[0].kind == SK_ND && !strcmp(s[0].shape, "horizontal") &&
+          s[0].probes == 20 && !s[0].one_way && !strcmp(scan_kind_name(s[0].kind), "nd"));
+    detector_free(d);
 }
