@@ -106,7 +106,9 @@ struct path {
  *
  * A destination that is one of the machine's own addresses (or inside a
  * prefix on a loopback interface, like 127.0.0.0/8), or matches an
- * RTN_LOCAL route, goes through the loopback interface with on_link false.
+ * RTN_LOCAL route, goes through the loopback interface with on_link false
+ * (unless want_if names another interface: then, as in nmap, the routes
+ * through that interface decide, like for any destination).
  *
  * Source: want_src when given (NULL or family 0 for none); else the route's
  * preferred source; else an address of the family that is usable (not
