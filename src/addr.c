@@ -1,7 +1,9 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct addr addr_v4(uint32_t host_order)
@@ -11,6 +13,18 @@ struct addr addr_v4(uint32_t host_order)
     a.family = AF_INET;
     a.u.v4 = host_order;
     return a;
+}
+
+/* The scope of "fe80::1%SCOPE": an interface name or index; 0 = none such. */
+static uint32_t scope_id(const char *s)
+{
+    if (!*s)
+        return 0;
+    if (strspn(s, "0123456789") == strlen(s)) {
+        unsigned long v = strtoul(s, NULL, 10);
+        return v <= UINT32_MAX && strlen(s) <= 10 ? (uint32_t)v : 0;
+    }
+    return if_nametoindex(s);
 }
 
 int addr_parse(const char *s, struct addr *out)
@@ -25,7 +39,18 @@ int addr_parse(const char *s, struct addr *out)
         out->family = AF_INET6;
         return 0;
     }
-    return -1;
+    const char *pct = strchr(s, '%');
+    char v6[INET6_ADDRSTRLEN];
+    if (!pct || (size_t)(pct - s) >= sizeof v6)
+        return -1;
+    memcpy(v6, s, (size_t)(pct - s));
+    v6[pct - s] = '\0';
+    if (inet_pton(AF_INET6, v6, out->u.v6) != 1 || !(out->scope = scope_id(pct + 1))) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    out->family = AF_INET6;
+    return 0;
 }
 
 const char *addr_str(const struct addr *a, char *buf, size_t len)
@@ -45,6 +70,8 @@ bool addr_eq(const struct addr *a, const struct addr *b)
         return false;
     if (a->family == AF_INET)
         return a->u.v4 == b->u.v4;
+    if (a->scope && b->scope && a->scope != b->scope)
+        return false;
     return memcmp(a->u.v6, b->u.v6, 16) == 0;
 }
 
@@ -79,6 +106,7 @@ void addr_to_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_stora
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(port);
         memcpy(sin6->sin6_addr.s6_addr, a->u.v6, 16);
+        sin6->sin6_scope_id = a->scope; /* a link-local target's interface */
         *len = sizeof *sin6;
     }
 }
@@ -91,8 +119,10 @@ int addr_from_sockaddr(const struct sockaddr *sa, struct addr *out)
         return 0;
     }
     if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
         out->family = AF_INET6;
-        memcpy(out->u.v6, ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr, 16);
+        memcpy(out->u.v6, sin6->sin6_addr.s6_addr, 16);
+        out->scope = sin6->sin6_scope_id;
         return 0;
     }
     return -1;

@@ -18,15 +18,20 @@ struct addr {
         uint32_t v4; /* host byte order */
         uint8_t v6[16];
     } u;
+    uint32_t scope; /* IPv6 scope (interface index) of fe80::1%eth0, 0 = none */
 };
 
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
 struct addr addr_v4(uint32_t host_order);
-/* Parses a literal IPv4 or IPv6 address (no names, no ranges). */
+/* Parses a literal IPv4 or IPv6 address (no names, no ranges); an IPv6 one
+ * may carry a scope, "fe80::1%eth0" or "fe80::1%2" (the interface must exist). */
 int addr_parse(const char *s, struct addr *out);
-/* Writes the textual form; returns buf. */
+/* Writes the textual form, without the scope (nmap's form in reports);
+ * returns buf. */
 const char *addr_str(const struct addr *a, char *buf, size_t len);
+/* Same family and address; scopes count only when both have one (a reply
+ * read off the wire has none, and is the target's). */
 bool addr_eq(const struct addr *a, const struct addr *b);
 /* Adds an offset to an address (IPv6: to its low 64 bits). */
 struct addr addr_add(const struct addr *a, uint64_t off);

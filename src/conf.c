@@ -121,6 +121,14 @@ struct pending {
     int nexcl, nexclfile;
 };
 
+/* A short option and its value as a message shows them: "-T7", but "-T '-n'"
+ * when the value is empty or looks like an option (-T -n took -n as its). */
+static const char *optword(char *buf, size_t n, char letter, const char *arg)
+{
+    snprintf(buf, n, !arg[0] || arg[0] == '-' ? "-%c '%s'" : "-%c%s", letter, arg);
+    return buf;
+}
+
 static int add_output(struct conf *c, enum out_kind k, const char *path, err_t *e)
 {
     if (c->noutputs >= (int)ARRAY_LEN(c->outputs))
@@ -160,7 +168,9 @@ static int opt_output(struct conf *c, const char *letter, int argc, char **argv,
         }
         return 0;
     }
-    return err_set(e, "unknown output option -o%s (use -oN, -oX, -oG, -oJ or -oA)", letter);
+    char w[64];
+    return err_set(e, "unknown output option %s (use -oN, -oX, -oG, -oJ or -oA)",
+                   optword(w, sizeof w, 'o', letter));
 }
 
 static int opt_scan(struct conf *c, const char *arg, err_t *e)
@@ -173,13 +183,14 @@ static int opt_scan(struct conf *c, const char *arg, err_t *e)
         c->version = true;
         return 0;
     }
+    char w[64];
     if (strlen(arg) != 1)
-        return err_set(e, "unknown scan type -s%s", arg);
+        return err_set(e, "unknown scan type %s", optword(w, sizeof w, 's', arg));
     const struct scan_type *t = scan_type_by_letter(arg[0]);
     if (!t) {
         if (strchr("UYZOI", arg[0]))
             return err_set(e, "scan type -s%s is not implemented yet (available: -sT -sS -sA -sF -sN -sX -sW -sM -sn)", arg);
-        return err_set(e, "unknown scan type -s%s", arg);
+        return err_set(e, "unknown scan type %s", optword(w, sizeof w, 's', arg));
     }
     if (c->scan_explicit && c->scan != t)
         return err_set(e, "only one scan type at a time: -s%s conflicts with %s", arg, c->scan->flag);
@@ -200,7 +211,9 @@ static int opt_template(struct pending *pd, const char *arg, err_t *e)
         pd->tlevel = arg[0] - '0';
         return 0;
     }
-    return err_set(e, "-T%s: timing template must be 0-5 or paranoid..insane", arg);
+    char w[64];
+    return err_set(e, "%s: timing template must be 0-5 or paranoid..insane",
+                   optword(w, sizeof w, 'T', arg));
 }
 
 static int opt_shard(struct conf *c, const char *arg, err_t *e)
@@ -256,6 +269,7 @@ static int opt_scanflags(struct conf *c, const char *arg, err_t *e)
 static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **argv, err_t *e)
 {
     uint64_t v;
+    char w[64];
     struct timing_conf *t = &pd->set;
     switch (opt) {
     case 's': return opt_scan(c, optarg, e);
@@ -264,7 +278,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
             c->ping_skip = true;
             return 0;
         }
-        return err_set(e, "-P%s: only -Pn is implemented yet (default discovery is TCP connect to 80 and 443)", optarg);
+        return err_set(e, "%s: only -Pn is implemented yet (default discovery is TCP connect to 80 and 443)",
+                       optword(w, sizeof w, 'P', optarg));
     case 'p':
         if (pd->pspec)
             return err_set(e, "-p given twice; combine the ports into one list");
@@ -273,7 +288,8 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case 'o': return opt_output(c, optarg, argc, argv, e);
     case 'i':
         if (strcmp(optarg, "L"))
-            return err_set(e, "unknown option -i%s (did you mean -iL FILE?)", optarg);
+            return err_set(e, "unknown option %s (did you mean -iL FILE?)",
+                           optword(w, sizeof w, 'i', optarg));
         if (optind >= argc)
             return err_set(e, "-iL needs a file name");
         if (pd->niL >= (int)ARRAY_LEN(pd->iL))
@@ -411,16 +427,28 @@ static int apply_timing(struct conf *c, const struct pending *pd, err_t *e)
         if (t->max_rtt_ns < t->initial_rtt_ns) t->max_rtt_ns = t->initial_rtt_ns;
         if (t->min_rtt_ns > t->initial_rtt_ns) t->min_rtt_ns = t->initial_rtt_ns;
     }
-    if (pd->maxrtt_given) t->max_rtt_ns = s->max_rtt_ns;
-    if (pd->minrtt_given) t->min_rtt_ns = s->min_rtt_ns;
+    if (pd->initrtt_given && s->initial_rtt_ns == 0)
+        return err_set(e, "--initial-rtt-timeout must be greater than 0");
+    if (pd->maxrtt_given && s->max_rtt_ns == 0)
+        return err_set(e, "--max-rtt-timeout must be greater than 0");
+    if (pd->minrtt_given && pd->maxrtt_given && s->min_rtt_ns > s->max_rtt_ns)
+        return err_set(e, "--min-rtt-timeout is greater than --max-rtt-timeout");
+    /* nmap's rule: one bound given alone moves the template's others out of
+     * its way (--max-rtt-timeout 50ms lowers -T3's 100 ms minimum). */
+    if (pd->minrtt_given) {
+        t->min_rtt_ns = s->min_rtt_ns;
+        t->max_rtt_ns = MAX(t->max_rtt_ns, t->min_rtt_ns);
+        t->initial_rtt_ns = MAX(t->initial_rtt_ns, t->min_rtt_ns);
+    }
+    if (pd->maxrtt_given) {
+        t->max_rtt_ns = s->max_rtt_ns;
+        t->min_rtt_ns = MIN(t->min_rtt_ns, t->max_rtt_ns);
+        t->initial_rtt_ns = MIN(t->initial_rtt_ns, t->max_rtt_ns);
+    }
     if (t->min_rate && t->max_rate && t->min_rate > t->max_rate)
         return err_set(e, "--min-rate (%g) is greater than --max-rate (%g)", t->min_rate, t->max_rate);
     if (t->min_parallelism && t->max_parallelism && t->min_parallelism > t->max_parallelism)
         return err_set(e, "--min-parallelism is greater than --max-parallelism");
-    if (t->min_rtt_ns > t->max_rtt_ns)
-        return err_set(e, "--min-rtt-timeout is greater than --max-rtt-timeout");
-    if (t->max_rtt_ns == 0)
-        return err_set(e, "--max-rtt-timeout must be greater than 0");
     if (t->scan_delay_ns > t->max_scan_delay_ns)
         t->max_scan_delay_ns = t->scan_delay_ns;
     return 0;

@@ -106,6 +106,17 @@ static int parse_item(struct portset *ps, const char *item, unsigned mask,
     return 0;
 }
 
+/* Blanks around an item go, as nmap allows them ("-p ' 22'", "22, 80"). */
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
 int portset_parse(struct portset *ps, const char *spec, const struct services *svc, err_t *e)
 {
     if (!spec || !*spec)
@@ -120,6 +131,7 @@ int portset_parse(struct portset *ps, const char *spec, const struct services *s
         char *comma = strchr(item, ',');
         if (comma)
             *comma = '\0';
+        item = trim(item);
         if (strlen(item) >= 2 && item[1] == ':') {
             switch (toupper((unsigned char)item[0])) {
             case 'T': mask = 1u << PROTO_TCP; break;
@@ -128,7 +140,7 @@ int portset_parse(struct portset *ps, const char *spec, const struct services *s
                 rc = err_set(e, "invalid port specification '%s': protocol prefix must be T: or U:", item);
                 continue;
             }
-            item += 2;
+            item = trim(item + 2);
         }
         rc = parse_item(ps, item, mask, svc, e);
         item = comma ? comma + 1 : NULL;

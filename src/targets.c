@@ -1,5 +1,6 @@
 #include "targets.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -110,7 +111,9 @@ static int parse_octets(const char *s, struct tspec *out, err_t *e)
         const char *dot = idx < 3 ? strchr(p, '.') : p + strlen(p);
         if (!dot || octet_set(p, (size_t)(dot - p), o, idx) < 0) {
             free(o);
-            return err_set(e, "invalid target '%s': bad octet range in part %d", s, idx + 1);
+            char q[72];
+            return err_set(e, "invalid target '%s': bad octet range in part %d", clip(s, q, sizeof q),
+                           idx + 1);
         }
         p = dot + 1;
     }
@@ -137,12 +140,14 @@ static int resolve(const char *name, int family, struct addr *out, err_t *e)
     return 0;
 }
 
+#define HOSTNAME_MAX 253 /* RFC 1035's limit on a name's text form */
+
 static bool plausible_hostname(const char *s)
 {
-    if (!*s || strlen(s) > 253)
+    if (!*s || strlen(s) > HOSTNAME_MAX)
         return false;
-    /* Digits and dots alone are a malformed address, not a name: the
-     * resolver would read "10.0.0" as 10.0.0.0. */
+    /* Digits and dots alone that inet_aton refused are a malformed
+     * address, not a name. */
     if (strspn(s, "0123456789.") == strlen(s))
         return false;
     for (const char *p = s; *p; p++)
@@ -151,29 +156,89 @@ static bool plausible_hostname(const char *s)
     return true;
 }
 
+/* Four decimal parts, leading zeros allowed: "198.18.0.010" is .10, as
+ * nmap's parse_ipv4_ranges reads it (inet_pton refuses it, inet_aton would
+ * read octal). */
+static int dotted_decimal(const char *s, struct addr *out)
+{
+    uint32_t v = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && *s++ != '.')
+            return -1;
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        unsigned x = 0;
+        for (; isdigit((unsigned char)*s); s++)
+            if ((x = x * 10 + (unsigned)(*s - '0')) > 255)
+                return -1;
+        v = v << 8 | x;
+    }
+    if (*s)
+        return -1;
+    *out = addr_v4(v);
+    return 0;
+}
+
+/* The other IPv4 forms the resolver takes through inet_aton: "127.1",
+ * "10.0.0", "0x7f.1", "2130706433", "010.1" (octal: 8.0.0.1).  nmap passes
+ * them to the resolver as names; the same address comes out here without a
+ * DNS query. */
+static int aton_form(const char *s, struct addr *out)
+{
+    struct in_addr in;
+    /* inet_aton stops at a blank and takes what came before */
+    if (strspn(s, "0123456789abcdefABCDEFxX.") != strlen(s) || !inet_aton(s, &in))
+        return -1;
+    *out = addr_v4(ntohl(in.s_addr));
+    return 0;
+}
+
+/* Why host (no address, no name) is not a target, for the message. */
+static const char *not_a_target(const char *host)
+{
+    const char *pct = strchr(host, '%');
+    struct addr a;
+    char v6[ADDR_STRLEN];
+    if (pct && (size_t)(pct - host) < sizeof v6) {
+        memcpy(v6, host, (size_t)(pct - host));
+        v6[pct - host] = '\0';
+        if (addr_parse(v6, &a) == 0 && a.family == AF_INET6)
+            return "no such network interface for the IPv6 scope";
+    }
+    if (strlen(host) > HOSTNAME_MAX)
+        return "a host name is at most 253 characters";
+    return "not an address, range or hostname";
+}
+
 /* addr[/prefix] or hostname[/prefix]. */
 static int parse_range(const char *spec, int family, struct tspec *out, err_t *e)
 {
-    char host[300];
+    char host[HOSTNAME_MAX + 2], q[72];
+    const char *qs = clip(spec, q, sizeof q); /* the spec as messages quote it */
     const char *slash = strchr(spec, '/');
     size_t hl = slash ? (size_t)(slash - spec) : strlen(spec);
-    if (hl == 0 || hl >= sizeof host)
-        return err_set(e, "invalid target '%s'", spec);
+    if (hl == 0)
+        return err_set(e, "invalid target '%s': nothing before the '/'", qs);
+    if (hl >= sizeof host)
+        return err_set(e, "invalid target '%s' (%zu characters): a host name is at most %d characters",
+                       qs, hl, HOSTNAME_MAX);
     memcpy(host, spec, hl);
     host[hl] = '\0';
 
     memset(out, 0, sizeof *out);
-    if (addr_parse(host, &out->base) < 0) {
+    bool named = false; /* nmap shows "127.1 (127.0.0.1)": the text is a name */
+    if (addr_parse(host, &out->base) < 0 && dotted_decimal(host, &out->base) < 0 &&
+        !(named = aton_form(host, &out->base) == 0)) {
         if (!plausible_hostname(host))
-            return err_set(e, "invalid target '%s': not an address, range or hostname", spec);
+            return err_set(e, "invalid target '%s': %s", qs, not_a_target(host));
         if (family & TARGET_NO_RESOLVE)
-            return err_set(e, "invalid target '%s': names are not resolved here", spec);
+            return err_set(e, "invalid target '%s': names are not resolved here", qs);
         if (resolve(host, family, &out->base, e) < 0)
             return -1;
-        out->name = strdup(host);
-        if (!out->name)
-            return err_set(e, "out of memory");
+        named = true;
     }
+    if (named && !(out->name = strdup(host)))
+        return err_set(e, "out of memory");
     unsigned maxbits = out->base.family == AF_INET ? 32 : 128;
     unsigned prefix = maxbits;
     if (slash) {
@@ -181,14 +246,14 @@ static int parse_range(const char *spec, int family, struct tspec *out, err_t *e
         err_t pe;
         if (parse_uint(slash + 1, 0, maxbits, &v, &pe, "prefix") < 0) {
             free(out->name);
-            return err_set(e, "invalid target '%s': prefix must be 0 to %u", spec, maxbits);
+            return err_set(e, "invalid target '%s': prefix must be 0 to %u", qs, maxbits);
         }
         prefix = (unsigned)v;
     }
     /* IPv6 ranges are indexed in 64 bits; the permutation allows 2^62. */
     if (out->base.family == AF_INET6 && maxbits - prefix > 62) {
         free(out->name);
-        return err_set(e, "invalid target '%s': IPv6 prefixes shorter than /66 are too large to scan", spec);
+        return err_set(e, "invalid target '%s': IPv6 prefixes shorter than /66 are too large to scan", qs);
     }
     out->kind = TS_RANGE;
     out->prefix = prefix;

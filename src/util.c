@@ -10,15 +10,35 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A message longer than the buffer (a 10 000-character target quoted in it)
+ * keeps its head and its tail, where the reason is, and loses the middle. */
 int err_set(err_t *e, const char *fmt, ...)
 {
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
+    if (!e)
+        return -1;
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    char *full = n >= (int)sizeof e->msg ? malloc((size_t)n + 1) : NULL;
+    if (full) {
+        vsnprintf(full, (size_t)n + 1, fmt, ap2);
+        size_t head = sizeof e->msg / 3, tail = sizeof e->msg - head - sizeof " [...] ";
+        snprintf(e->msg, sizeof e->msg, "%.*s [...] %s", (int)head, full, full + (size_t)n - tail);
+        free(full);
     }
+    va_end(ap2);
     return -1;
+}
+
+const char *clip(const char *s, char *buf, size_t n)
+{
+    size_t len = strlen(s);
+    if (len < n)
+        return s;
+    snprintf(buf, n, "%.*s...", (int)(n - 4), s);
+    return buf;
 }
 
 uint64_t now_ns(void)

@@ -15,8 +15,12 @@ typedef struct {
     char msg[320];
 } err_t;
 
-/* Formats into e->msg and returns -1, so callers can `return err_set(...)`. */
+/* Formats into e->msg and returns -1, so callers can `return err_set(...)`.
+ * Too long a message loses its middle, never its end (the reason). */
 int err_set(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s itself if shorter than n, else its start with "..." written into buf
+ * (n bytes): for quoting user input in messages. */
+const char *clip(const char *s, char *buf, size_t n);
 
 /* Monotonic nanoseconds. */
 uint64_t now_ns(void);

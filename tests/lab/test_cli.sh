@@ -6,7 +6,7 @@ bad_input() { # ARGS...: expects exit 2 and exactly one stderr line starting "sc
     "$SCOUT" "$@" >/dev/null 2>"$WORK/err.txt" </dev/null; rc=$?
     lines=$(wc -l <"$WORK/err.txt")
     if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q '^scout: ' "$WORK/err.txt"; then
-        pass "rejects: $*  -> $(cat "$WORK/err.txt")"
+        pass "rejects: $(cut -c1-100 <<<"$*")  -> $(cut -c1-200 "$WORK/err.txt")"
     else
         fail "bad input '$*': exit $rc, $lines stderr lines: $(head -c 300 "$WORK/err.txt")"
     fi
@@ -136,4 +136,46 @@ test_cli_write_errors() {
         bash -c "[ $rc = 141 ] && [ $hosts -lt 254 ] && [ ! -s '$WORK/err.txt' ]"
     check "scout | head -1: the XML is closed and valid" \
         xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/pipe.xml"
+}
+
+# rejects_saying PATTERN ARGS...: bad input (exit 2, one line) whose message
+# matches PATTERN.
+rejects_saying() {
+    local pat=$1; shift
+    bad_input "$@"
+    check "... and says '$pat'" grep -q -- "$pat" "$WORK/err.txt"
+}
+
+# Issue 18, item 8: nmap's target grammar, and messages that say what is
+# wrong.
+test_cli_target_grammar() {
+    local out
+    out=$("$SCOUT" -sT -Pn -p ' 22' 127.1 127.0.0.010 2>&1)
+    check "127.1 is 127.0.0.1, named as typed (nmap: inet_aton)" \
+        grep -q 'Nmap scan report for 127.1 (127.0.0.1)' <<<"$out"
+    check "127.0.0.010 is 127.0.0.10 (nmap: decimal octets)" \
+        grep -q 'Nmap scan report for 127.0.0.10$' <<<"$out"
+    check "-p ' 22': blanks around a port are allowed" grep -q '^22/tcp' <<<"$out"
+    # A link-local target with its scope, in a namespace of its own.
+    local ns=scout-cli-ll port=2222
+    ip netns add $ns && trap "ip netns del $ns 2>/dev/null; trap - RETURN" RETURN
+    ip -n $ns link set lo up
+    ip -n $ns -6 addr add fe80::5c/64 dev lo nodad
+    ip netns exec $ns python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET6); s.bind(("fe80::5c%lo", 2222, 0, socket.if_nametoindex("lo")))
+s.listen(); time.sleep(10)' &
+    local lpid=$!
+    sleep 0.5
+    out=$(ip netns exec $ns "$SCOUT" -sT -Pn -n -p $port 'fe80::5c%lo' 2>&1)
+    kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
+    check "fe80::5c%lo: the scope reaches connect() ($(grep "^$port/" <<<"$out"))" \
+        grep -q "^$port/tcp open" <<<"$out"
+    rejects_saying "no such network interface" -sT 'fe80::1%nosuchif9'
+    rejects_saying "^scout: invalid target 'aaaaaaaa.*at most 253 characters" \
+        "$(head -c 10000 /dev/zero | tr '\0' a)"
+    rejects_saying "-T '-n'" -T -n 127.0.0.1
+    rejects_saying "^scout: --max-rtt-timeout must be greater than 0" --max-rtt-timeout 0 127.0.0.1
+    rejects_saying "'$WORK': Is a directory" -iL "$WORK"
+    rejects_saying "^scout: cannot read capture /nonexistent/c.pcap: No such file" --detect -r /nonexistent/c.pcap
 }

@@ -3,6 +3,7 @@
 
 void test_conf_errors(void);
 void test_conf_timing_order(void);
+void test_conf_messages(void);
 
 static enum conf_result parse(const char *line, struct conf *c, err_t *e)
 {
@@ -56,4 +57,41 @@ void test_conf_timing_order(void)
     for (uint32_t i = 0; i < c.ports.n[PROTO_TCP]; i++)
         CHECK(c.ports.v[PROTO_TCP][i] != 80);
     conf_free(&c);
+}
+
+/* Messages name the right option, and a value that is an option is quoted. */
+void test_conf_messages(void)
+{
+    struct conf c;
+    err_t e = {0};
+    CHECK(parse("scout -T -n 10.0.0.1", &c, &e) == CONF_ERROR);
+    CHECK(strstr(e.msg, "-T '-n'") && !strstr(e.msg, "-T-n"));
+    conf_free(&c);
+    CHECK(parse("scout -P -n 10.0.0.1", &c, &e) == CONF_ERROR);
+    CHECK(strstr(e.msg, "-P '-n'") != NULL);
+    conf_free(&c);
+    CHECK(parse("scout --max-rtt-timeout 0 10.0.0.1", &c, &e) == CONF_ERROR);
+    CHECK(!strncmp(e.msg, "--max-rtt-timeout", 17));
+    conf_free(&c);
+    CHECK(parse("scout --min-rtt-timeout 2s --max-rtt-timeout 1s 10.0.0.1", &c, &e) == CONF_ERROR);
+    CHECK(!strncmp(e.msg, "--min-rtt-timeout is greater than --max-rtt-timeout", 50));
+    conf_free(&c);
+    /* As nmap: one bound alone moves the template's others (-T3: 100 ms min). */
+    CHECK(parse("scout --max-rtt-timeout 50ms 10.0.0.1", &c, &e) == CONF_RUN);
+    CHECK(c.timing.max_rtt_ns == 50 * NS_PER_MS && c.timing.min_rtt_ns <= 50 * NS_PER_MS &&
+          c.timing.initial_rtt_ns <= 50 * NS_PER_MS);
+    conf_free(&c);
+    CHECK(parse("scout --min-rtt-timeout 20s 10.0.0.1", &c, &e) == CONF_RUN);
+    CHECK(c.timing.max_rtt_ns >= 20 * NS_PER_SEC && c.timing.initial_rtt_ns >= 20 * NS_PER_SEC);
+    conf_free(&c);
+
+    /* A message too long for its buffer keeps its end, where the reason is. */
+    err_t big;
+    char arg[2000];
+    memset(arg, 'x', sizeof arg - 1);
+    arg[sizeof arg - 1] = '\0';
+    err_set(&big, "--frob '%s': the reason at the end", arg);
+    CHECK(!strncmp(big.msg, "--frob 'xxx", 11));
+    size_t n = strlen(big.msg);
+    CHECK(n == sizeof big.msg - 1 && !strcmp(big.msg + n - 21, "the reason at the end"));
 }

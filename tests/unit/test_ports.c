@@ -7,6 +7,7 @@ void test_ports_grammar(void);
 void test_ports_errors(void);
 void test_ports_top(void);
 void test_services_file(void);
+void test_ports_blanks(void);
 
 static struct services *svc(void)
 {
@@ -143,4 +144,17 @@ void test_services_file(void)
     char bad[] = "ssh 22/tcp 0.1\n\n\n# c\nhttp 80 0.2\n";
     CHECK(services_parse(&s, bad, sizeof bad - 1, "svc", &e) < 0);
     CHECK(!strncmp(e.msg, "svc:5: malformed line", 21));
+}
+
+/* nmap allows blanks around items: -p ' 22', '22, 80', ' T: 22 ,U:53'. */
+void test_ports_blanks(void)
+{
+    CHECK(count(" 22", PROTO_TCP) == 1);
+    CHECK(count("22 ", PROTO_TCP) == 1);
+    CHECK(count("22, 80 ,\t443", PROTO_TCP) == 3);
+    CHECK(count(" T: 22 ,U:53", PROTO_TCP) == 1);
+    CHECK(count(" T: 22 ,U:53", PROTO_UDP) == 1);
+    CHECK(count(" 20-25 ", PROTO_TCP) == 6);
+    CHECK(count(" ", PROTO_TCP) == (uint32_t)-1);
+    CHECK(count("22 80", PROTO_TCP) == (uint32_t)-1);
 }

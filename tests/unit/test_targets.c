@@ -1,3 +1,7 @@
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+
 #include "targets.h"
 #include "unit.h"
 
@@ -5,6 +9,7 @@ void test_targets_grammar(void);
 void test_targets_errors(void);
 void test_targets_large(void);
 void test_targets_file(void);
+void test_targets_nmap_forms(void);
 
 static uint64_t total_of(const char *spec)
 {
@@ -72,7 +77,7 @@ void test_targets_grammar(void)
 void test_targets_errors(void)
 {
     static const char *const bad[] = {
-        "10.0.0.256", "10.0.0.0/33", "10.0.0", "1.2.3.4.5", "010.0.0.1x", "10.0.0.1.2,3", "10.0.0.5-3",
+        "10.0.0.256", "10.0.0.0/33", "1.2.3.4.5", "010.0.0.1x", "10.0.0.1.2,3", "10.0.0.5-3",
         "", "foo bar", "10.0.0.0/-1", "10.0.0.0/", "fd00::/8", "::1/129", "10..0.1",
         "some.host.name",
     };
@@ -128,4 +133,74 @@ void test_targets_file(void)
     CHECK(targets_add_text(&t, bad, sizeof bad - 1, TARGET_V4 | TARGET_NO_RESOLVE, "list", &e) < 0);
     CHECK(!strncmp(e.msg, "list:5: invalid target '10.0.0.300'", 35));
     targets_free(&t);
+}
+
+/* What nmap takes beyond inet_pton: four decimal octets with leading zeros
+ * (decimal, not octal), the resolver's inet_aton forms (named as typed, as
+ * nmap reports "127.1 (127.0.0.1)"), IPv6 with a scope; and a message for a
+ * huge name that keeps its reason. */
+void test_targets_nmap_forms(void)
+{
+    static const struct { const char *spec, *addr; bool named; } forms[] = {
+        {"198.18.0.010", "198.18.0.10", false}, {"127.000.000.001", "127.0.0.1", false},
+        {"127.1", "127.0.0.1", true},           {"10.0.0", "10.0.0.0", true},
+        {"0x7f.1", "127.0.0.1", true},          {"2130706433", "127.0.0.1", true},
+        {"010.1", "8.0.0.1", true},             {"fe80::1%lo", "fe80::1", false},
+        {"fe80::1%1", "fe80::1", false},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        struct targets t;
+        err_t e = {0};
+        char buf[ADDR_STRLEN];
+        targets_init(&t);
+        if (targets_add(&t, forms[i].spec, TARGET_V4 | TARGET_NO_RESOLVE, &e) < 0 ||
+            targets_finish(&t, &e) < 0) {
+            fprintf(stderr, "    '%s': %s\n", forms[i].spec, e.msg);
+            CHECK(0);
+            targets_free(&t);
+            continue;
+        }
+        struct addr a;
+        const char *name;
+        targets_get(&t, 0, &a, &name);
+        CHECK(t.total == 1);
+        CHECK_STR(addr_str(&a, buf, sizeof buf), forms[i].addr);
+        if (forms[i].named)
+            CHECK_STR(name, forms[i].spec);
+        else
+            CHECK(name == NULL);
+        targets_free(&t);
+    }
+
+    /* The scope is carried into the socket address, and counts in addr_eq
+     * only when both sides have one. */
+    struct addr lo, one, bare;
+    CHECK(addr_parse("fe80::1%lo", &lo) == 0 && lo.scope == if_nametoindex("lo"));
+    CHECK(addr_parse("fe80::1%4294967295", &one) == 0 && one.scope == 4294967295u);
+    CHECK(addr_parse("fe80::1", &bare) == 0 && bare.scope == 0);
+    CHECK(addr_eq(&lo, &bare) && !addr_eq(&lo, &one));
+    CHECK(addr_parse("fe80::1%nosuchif9", &one) < 0 && addr_parse("fe80::1%", &one) < 0 &&
+          addr_parse("10.0.0.1%lo", &one) < 0 && addr_parse("fe80::1%4294967296", &one) < 0);
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    addr_to_sockaddr(&lo, 22, &ss, &sl);
+    CHECK(((struct sockaddr_in6 *)&ss)->sin6_scope_id == lo.scope);
+    struct addr back;
+    CHECK(addr_from_sockaddr((struct sockaddr *)&ss, &back) == 0 && back.scope == lo.scope);
+
+    /* 10 000 characters: the message says what is wrong after a clipped name. */
+    char *huge = malloc(10001);
+    memset(huge, 'a', 10000);
+    huge[10000] = '\0';
+    struct targets t;
+    err_t e = {0};
+    targets_init(&t);
+    CHECK(targets_add(&t, huge, TARGET_V4, &e) < 0);
+    CHECK(!strncmp(e.msg, "invalid target 'aaaa", 20) && strstr(e.msg, "at most 253 characters"));
+    CHECK(strlen(e.msg) < 200);
+    targets_free(&t);
+    CHECK(targets_add(&t, "fe80::1%nosuchif9", TARGET_V6, &e) < 0);
+    CHECK(strstr(e.msg, "no such network interface") != NULL);
+    targets_free(&t);
+    free(huge);
 }
