@@ -33,6 +33,8 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     if (c->open_only && !c->ping_only && v.shown == 0)
         return;
     fprintf(f, "Host: %s (%s)\tStatus: Up\n", ip, name ? name : "");
+    if (h->timed_out) /* nmap's second line for a host it gave up on */
+        fprintf(f, "Host: %s (%s)\tStatus: Timeout\n", ip, name ? name : "");
     if (c->ping_only || h->timed_out)
         return;
     fprintf(f, "Host: %s (%s)\tPorts: ", ip, name ? name : "");

@@ -36,21 +36,31 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+/* Whole seconds, truncated as fmt_time's strings are: an epoch attribute and
+ * its string always name the same second. */
+static long long epoch(double t)
+{
+    return (long long)t;
+}
+
 static void begin(void *st, FILE *f, const struct run_info *ri)
 {
     (void)st;
     const struct conf *c = ri->conf;
     char when[64];
     fmt_time(ri->start, "%a %b %e %H:%M:%S %Y", when, sizeof when);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n");
+    /* nmap's stylesheet line: browsers and xsltproc render the report with
+     * nmap.xsl (nmap-common installs it) */
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
+               "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n");
     fprintf(f, "<!-- scout %s scan initiated %s as: ", SCOUT_VERSION, when);
     esc(f, c->args);
     /* nmap.dtd allows only scanner="nmap"; importers validate it, so scout
      * says who it is in the comment above and in version="scout-...". */
     fprintf(f, " -->\n<nmaprun scanner=\"nmap\" args=\"");
     esc(f, c->args);
-    fprintf(f, "\" start=\"%.0f\" startstr=\"%s\" version=\"scout-%s\" xmloutputversion=\"1.05\">\n",
-            ri->start, when, SCOUT_VERSION);
+    fprintf(f, "\" start=\"%lld\" startstr=\"%s\" version=\"scout-%s\" xmloutputversion=\"1.05\">\n",
+            epoch(ri->start), when, SCOUT_VERSION);
     if (!c->ping_only)
         for (int p = 0; p < PROTO_COUNT; p++) {
             if (!c->ports.n[p])
@@ -189,7 +199,8 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
         if (v.shown == 0)
             return;
     }
-    fprintf(f, "<host starttime=\"%.0f\" endtime=\"%.0f\">", h->start, h->end);
+    fprintf(f, "<host starttime=\"%lld\" endtime=\"%lld\"%s>", epoch(h->start), epoch(h->end),
+            h->timed_out ? " timedout=\"true\"" : "");
     fprintf(f, "<status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
             h->status == HOST_UP ? "up" : "down",
             h->status == HOST_UP ? reason_name((enum reason)h->up_reason) : "no-response",
@@ -199,8 +210,6 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     hostnames(f, h);
     if (h->status == HOST_UP && !c->ping_only && !h->timed_out)
         ports(f, ri, h);
-    if (h->timed_out)
-        fprintf(f, "<!-- host timeout: port results not reported -->\n");
     if (confirm_proxied(h)) /* nmap.dtd has no element for it */
         fprintf(f, "<!-- syn proxy: %u of %u connections to open ports reset at once; open ports not confirmed -->\n",
                 h->confirm.reset, h->confirm.sampled);
@@ -216,8 +225,8 @@ static void end(void *st, FILE *f, const struct run_info *ri, const struct run_e
     char when[64], sum[160];
     fmt_time(re->end, "%a %b %e %H:%M:%S %Y", when, sizeof when);
     summary_line(ri, re, sum, sizeof sum);
-    fprintf(f, "<runstats><finished time=\"%.0f\" timestr=\"%s\" summary=\"scout done at %s; ",
-            re->end, when, when);
+    fprintf(f, "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"scout done at %s; ",
+            epoch(re->end), when, when);
     esc(f, sum);
     fprintf(f, "\" elapsed=\"%.2f\" exit=\"%s\"", re->end - ri->start,
             re->interrupted || re->error ? "error" : "success");

@@ -18,6 +18,7 @@ int unit_failures;
     X(test_connect_init_failure) \
     X(test_targets_file) X(test_services_file) \
     X(test_targets_nmap_forms) X(test_ports_blanks) X(test_conf_messages) \
+    X(test_output_nmap_details) \
     X(test_detect_ipv6)
 
 #define DECLARE(t) void t(void);

@@ -5,6 +5,7 @@
 
 void test_output_formats(void);
 void test_output_folding(void);
+void test_output_nmap_details(void);
 
 static int make_conf(struct conf *c, int argc, char **argv)
 {
@@ -117,4 +118,64 @@ void test_output_folding(void)
     CHECK_STR(sig, "0.012");
     fmt_sigdigits(1.5, sig, sizeof sig);
     CHECK_STR(sig, "1.5");
+}
+
+static char *render_run(const struct output_ops *ops, const struct conf *c, const struct host_result *h,
+                        const struct run_end *re, double start)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct run_info ri = {.conf = c, .start = start, .scan_name = "connect"};
+    void *st = calloc(1, ops->state_size);
+    ops->begin(st, f, &ri);
+    ops->host(st, f, &ri, h);
+    ops->end(st, f, &ri, re);
+    fclose(f);
+    free(st);
+    return buf;
+}
+
+/* nmap's small details: the stylesheet line, epoch times and their strings
+ * from the same (truncated) second, and a timed-out host as nmap writes it. */
+void test_output_nmap_details(void)
+{
+    char *argv[] = {"scout", "-n", "-sT", "-p", "20-60", "10.0.0.1", NULL};
+    struct conf c;
+    struct group g;
+    err_t e;
+    if (make_conf(&c, 6, argv) < 0 || group_alloc(&g, 1, &c.ports, &e) < 0) {
+        CHECK(0);
+        return;
+    }
+    fill_host(&g, &c);
+    struct host_result *h = &g.hosts[0];
+    const double t0 = 1795546610.75; /* rounds up, truncates down */
+    h->start = t0 + 0.1;
+    h->end = t0 + 1.6;
+    struct scan_stats stats = {.hosts_done = 1, .hosts_up = 1};
+    struct run_end re = {.end = t0 + 2.9, .stats = &stats};
+    char *xml = render_run(&output_xml, &c, h, &re, t0);
+    CHECK(!strncmp(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
+                        "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n",
+                   130));
+    char when[64], want[160];
+    fmt_time(1795546610, "%a %b %e %H:%M:%S %Y", when, sizeof when);
+    snprintf(want, sizeof want, "start=\"1795546610\" startstr=\"%s\"", when);
+    CHECK(strstr(xml, want) != NULL);
+    CHECK(strstr(xml, "<host starttime=\"1795546610\" endtime=\"1795546612\">") != NULL);
+    fmt_time(1795546613, "%a %b %e %H:%M:%S %Y", when, sizeof when);
+    snprintf(want, sizeof want, "<finished time=\"1795546613\" timestr=\"%s\"", when);
+    CHECK(strstr(xml, want) != NULL);
+    free(xml);
+
+    h->timed_out = true;
+    xml = render(&output_xml, &c, h);
+    CHECK(strstr(xml, "endtime=\"1795546612\" timedout=\"true\">") && !strstr(xml, "<ports"));
+    free(xml);
+    char *grep = render(&output_grepable, &c, h);
+    CHECK_STR(grep, "Host: 10.0.0.1 ()\tStatus: Up\nHost: 10.0.0.1 ()\tStatus: Timeout\n");
+    free(grep);
+    group_free(&g);
+    conf_free(&c);
 }
