@@ -19,6 +19,9 @@ void targets_free(struct targets *t)
     }
     free(t->v);
     free(t->start);
+    free(t->iv4);
+    free(t->iv6);
+    free(t->odd);
     memset(t, 0, sizeof *t);
 }
 
@@ -335,6 +338,8 @@ int targets_add_file(struct targets *t, const char *path, int family, err_t *e)
     return rc;
 }
 
+static int build_index(struct targets *t, err_t *e);
+
 int targets_finish(struct targets *t, err_t *e)
 {
     free(t->start);
@@ -350,7 +355,7 @@ int targets_finish(struct targets *t, err_t *e)
     }
     t->start[t->n] = sum;
     t->total = sum;
-    return 0;
+    return build_index(t, e);
 }
 
 static struct addr spec_get(const struct tspec *s, uint64_t off)
@@ -396,10 +401,233 @@ static bool spec_contains(const struct tspec *s, const struct addr *a)
     return true;
 }
 
+/* The membership index.  Every spec is a union of address intervals:
+ * a TS_RANGE is one (base to base | host bits); an octet spec is, for each
+ * combination of values of the octets before its last partial one (k), one
+ * interval per run of consecutive values of octet k, the octets after k
+ * being full (0-255).  Sorted by start and merged where they overlap or
+ * touch, the intervals of a family are disjoint and ordered, so membership
+ * is the one interval whose start is the last <= the address. */
+
+#define INDEX_MAX (1u << 22) /* intervals in all: 32 MiB of IPv4 at most */
+
+struct runs {
+    uint8_t lo[256], hi[256];
+    uint32_t n;
+};
+
+/* The last partial octet of o (-1 if all four are full) and its runs. */
+static int octet_runs(const struct octet_sets *o, struct runs *r)
+{
+    int k = 3;
+    while (k >= 0 && o->n[k] == 256)
+        k--;
+    r->n = 0;
+    for (uint16_t i = 0; k >= 0 && i < o->n[k]; i++) {
+        uint8_t v = o->vals[k][i];
+        if (r->n && r->hi[r->n - 1] + 1 == v)
+            r->hi[r->n - 1] = v;
+        else
+            r->lo[r->n] = r->hi[r->n] = v, r->n++;
+    }
+    return k;
+}
+
+static uint64_t octet_intervals(const struct octet_sets *o)
+{
+    struct runs r;
+    int k = octet_runs(o, &r);
+    if (k < 0)
+        return 1;
+    uint64_t n = r.n;
+    for (int i = 0; i < k; i++)
+        n *= o->n[i];
+    return n;
+}
+
+static size_t octet_expand(const struct octet_sets *o, struct tiv4 *out)
+{
+    struct runs r;
+    int k = octet_runs(o, &r);
+    if (k < 0) {
+        out[0] = (struct tiv4){0, UINT32_MAX};
+        return 1;
+    }
+    unsigned shift = 8 * (3 - (unsigned)k);
+    uint32_t below = (uint32_t)((1ULL << shift) - 1); /* the full octets after k */
+    uint16_t idx[4] = {0};
+    size_t m = 0;
+    for (;;) {
+        uint32_t prefix = 0;
+        for (int i = 0; i < k; i++)
+            prefix |= (uint32_t)o->vals[i][idx[i]] << (8 * (3 - i));
+        for (uint32_t j = 0; j < r.n; j++)
+            out[m++] = (struct tiv4){prefix | (uint32_t)r.lo[j] << shift,
+                                     prefix | (uint32_t)r.hi[j] << shift | below};
+        /* Next combination of the octets before k, the last one fastest. */
+        int i = k - 1;
+        while (i >= 0 && ++idx[i] == o->n[i])
+            idx[i--] = 0;
+        if (i < 0)
+            return m;
+    }
+}
+
+static void v6_words(const uint8_t b[16], uint64_t w[2])
+{
+    w[0] = w[1] = 0;
+    for (int i = 0; i < 16; i++)
+        w[i / 8] = w[i / 8] << 8 | b[i];
+}
+
+static struct tiv6 v6_interval(const struct tspec *s)
+{
+    struct tiv6 iv;
+    v6_words(s->base.u.v6, iv.lo);
+    unsigned p = s->prefix;
+    iv.hi[0] = iv.lo[0] | (p == 0 ? UINT64_MAX : p >= 64 ? 0 : UINT64_MAX >> p);
+    iv.hi[1] = iv.lo[1] | (p <= 64 ? UINT64_MAX : p == 128 ? 0 : UINT64_MAX >> (p - 64));
+    return iv;
+}
+
+static int cmp6(const uint64_t a[2], const uint64_t b[2])
+{
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    return a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+static int by_lo4(const void *a, const void *b)
+{
+    uint32_t x = ((const struct tiv4 *)a)->lo, y = ((const struct tiv4 *)b)->lo;
+    return x < y ? -1 : x > y;
+}
+
+static int by_lo6(const void *a, const void *b)
+{
+    return cmp6(((const struct tiv6 *)a)->lo, ((const struct tiv6 *)b)->lo);
+}
+
+static size_t merge4(struct tiv4 *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, by_lo4);
+    size_t m = 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((uint64_t)v[i].lo <= (uint64_t)v[m].hi + 1) {
+            if (v[i].hi > v[m].hi)
+                v[m].hi = v[i].hi;
+        } else {
+            v[++m] = v[i];
+        }
+    }
+    return m + 1;
+}
+
+/* Whether an interval starting at lo overlaps or touches one ending at hi
+ * (given it starts no earlier than that one does). */
+static bool touches6(const uint64_t hi[2], const uint64_t lo[2])
+{
+    if (cmp6(lo, hi) <= 0)
+        return true; /* also covers hi = the last address, where hi + 1 wraps */
+    uint64_t next[2] = {hi[0] + (hi[1] == UINT64_MAX), hi[1] + 1};
+    return cmp6(lo, next) == 0;
+}
+
+static size_t merge6(struct tiv6 *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, by_lo6);
+    size_t m = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (touches6(v[m].hi, v[i].lo)) {
+            if (cmp6(v[i].hi, v[m].hi) > 0)
+                memcpy(v[m].hi, v[i].hi, sizeof v[m].hi);
+        } else {
+            v[++m] = v[i];
+        }
+    }
+    return m + 1;
+}
+
+static int build_index(struct targets *t, err_t *e)
+{
+    free(t->iv4);
+    free(t->iv6);
+    free(t->odd);
+    t->iv4 = NULL, t->iv6 = NULL, t->odd = NULL;
+    t->niv4 = t->niv6 = t->nodd = 0;
+    /* First count, deciding which octet specs expand, then fill. */
+    size_t n4 = 0, n6 = 0, nodd = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tspec *s = &t->v[i];
+        uint64_t k = s->kind == TS_OCTETS ? octet_intervals(s->oct) : 1;
+        if (s->kind == TS_RANGE && s->base.family == AF_INET6)
+            n6++;
+        else if (k <= TARGETS_EXPAND_MAX && n4 + k <= INDEX_MAX)
+            n4 += k;
+        else
+            nodd++;
+    }
+    t->iv4 = malloc((n4 ? n4 : 1) * sizeof *t->iv4);
+    t->iv6 = malloc((n6 ? n6 : 1) * sizeof *t->iv6);
+    t->odd = malloc((nodd ? nodd : 1) * sizeof *t->odd);
+    if (!t->iv4 || !t->iv6 || !t->odd)
+        return err_set(e, "out of memory indexing %zu target specs", t->n);
+    /* The same greedy choice as the count: a spec that fitted under
+     * INDEX_MAX then fits under n4 now, and one that did not, does not. */
+    size_t m4 = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct tspec *s = &t->v[i];
+        uint64_t k = s->kind == TS_OCTETS ? octet_intervals(s->oct) : 1;
+        if (s->kind == TS_RANGE && s->base.family == AF_INET6) {
+            t->iv6[t->niv6++] = v6_interval(s);
+        } else if (k > TARGETS_EXPAND_MAX || m4 + k > n4) {
+            t->odd[t->nodd++] = i;
+        } else if (s->kind == TS_RANGE) {
+            uint32_t lo = s->base.u.v4;
+            t->iv4[m4++] = (struct tiv4){lo, lo | (uint32_t)(0xffffffffULL >> s->prefix)};
+        } else {
+            m4 += octet_expand(s->oct, t->iv4 + m4);
+        }
+    }
+    t->niv4 = merge4(t->iv4, m4);
+    t->niv6 = merge6(t->iv6, t->niv6);
+    return 0;
+}
+
 bool targets_contains(const struct targets *t, const struct addr *a)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (spec_contains(&t->v[i], a))
+    if (a->family == AF_INET && t->niv4) {
+        /* The last interval starting at or before the address. */
+        size_t lo = 0, hi = t->niv4;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (t->iv4[mid].lo <= a->u.v4)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (t->iv4[lo].lo <= a->u.v4 && a->u.v4 <= t->iv4[lo].hi)
+            return true;
+    } else if (a->family == AF_INET6 && t->niv6) {
+        uint64_t x[2];
+        v6_words(a->u.v6, x);
+        size_t lo = 0, hi = t->niv6;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp6(t->iv6[mid].lo, x) <= 0)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (cmp6(t->iv6[lo].lo, x) <= 0 && cmp6(x, t->iv6[lo].hi) <= 0)
+            return true;
+    }
+    for (size_t i = 0; i < t->nodd; i++)
+        if (spec_contains(&t->v[t->odd[i]], a))
             return true;
     return false;
 }

@@ -37,11 +37,27 @@ struct tspec {
     char *name;              /* the hostname the user gave, if any */
 };
 
+/* Membership index (targets_contains), built by targets_finish: every
+ * spec as address intervals, sorted and merged per family, so a lookup is a
+ * binary search however long an exclude list is.  Octet specs expand to
+ * one interval per run of their last partial octet times the values before
+ * it (10.0.1-3.* is 1, 10.1-3.0.1,5 is 6); the few that would need more
+ * than TARGETS_EXPAND_MAX stay in `odd` and are checked one by one. */
+struct tiv4 { uint32_t lo, hi; };
+struct tiv6 { uint64_t lo[2], hi[2]; }; /* [0] high 64 bits, [1] low */
+
+#define TARGETS_EXPAND_MAX 4096
+
 struct targets {
     struct tspec *v;
     size_t n, cap;
     uint64_t *start; /* start[i] = index of spec i's first address */
     uint64_t total;
+    struct tiv4 *iv4;
+    struct tiv6 *iv6;
+    size_t niv4, niv6;
+    size_t *odd;     /* indices of octet specs not expanded */
+    size_t nodd;
 };
 
 /* Flags for targets_add: the family names resolve to, and NO_RESOLVE to
@@ -64,6 +80,7 @@ int targets_add_text(struct targets *t, const char *text, size_t len, int family
 int targets_finish(struct targets *t, err_t *e);
 /* Address at index i in [0, total); *name is the user's hostname or NULL. */
 void targets_get(const struct targets *t, uint64_t i, struct addr *out, const char **name);
+/* Whether a is in the set (after targets_finish): O(log n) in the specs. */
 bool targets_contains(const struct targets *t, const struct addr *a);
 
 #endif
