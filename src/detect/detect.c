@@ -21,16 +21,19 @@ enum cstate { C_EMPTY, C_PENDING, C_JUDGED, C_OPENED };
 
 /* Addresses of both families are looked up by a compact 64-bit key (addr_key):
  * an IPv4 address is its own key, exact; an IPv6 address is a hash of its
- * 128 bits.  A source also keeps its full address and is matched on it,
- * so two IPv6 sources whose keys collide stay two sources; a contact holds
- * keys only (at worst a 2^-64 chance of crediting one's silence to the
- * other). */
+ * 128 bits, which anyone can make collide (the mixer is invertible).  So a
+ * source also keeps its full address and is matched on it: two IPv6
+ * sources with one key stay two sources.  A contact holds keys, and the
+ * slot of the source that made it, so that its silence (no packet to take
+ * an address from) is charged to that very source. */
 struct contact {              /* a first contact: source -> (host, port, proto) */
     uint64_t src, dst;        /* addr_key()s */
     uint16_t dport;
     uint8_t proto, state;
+    uint32_t slot;            /* the source's entry when the contact was made */
     uint64_t t_ns;
 };
+_Static_assert(sizeof(struct contact) == 32, "two contacts to a cache line");
 
 struct source {
     struct addr ip;
@@ -310,12 +313,23 @@ static void heard(struct detector *d)
     }
 }
 
-/* Settles contact c; prober is the probing source's address where the
- * packet that settles it gives it (NULL: silence, the key alone). */
+/* The source that made contact c: the one in its slot if that still holds
+ * its key, else (an evicted source that came back) looked up again, where
+ * the key or prober, the address the settling packet gives, is exact. */
+static struct source *contact_source(struct detector *d, const struct contact *c,
+                                     const struct addr *prober)
+{
+    struct source *s = &d->src[c->slot];
+    if (d->key[c->slot].used && d->key[c->slot].key == c->src && (!prober || addr_eq(&s->ip, prober)))
+        return s;
+    return prober || c->src <= UINT32_MAX ? source_find(d, c->src, prober) : NULL;
+}
+
+/* Settles contact c; prober as for contact_source (NULL: silence). */
 static void outcome(struct detector *d, struct contact *c, bool success, const struct addr *prober,
                     uint64_t ns)
 {
-    struct source *s = source_find(d, c->src, prober);
+    struct source *s = contact_source(d, c, prober);
     c->state = success && c->proto == 6 ? C_OPENED : C_JUDGED;
     c->t_ns = ns;
     if (!s || (success && c->proto == 0))
@@ -381,7 +395,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
         return; /* a repeat (retries, a live connection) is no new evidence */
     c = con_slot(d, src, dst, dport, proto);
     *c = (struct contact){.src = src, .dst = dst, .dport = dport, .proto = proto,
-                          .state = C_PENDING, .t_ns = ns};
+                          .state = C_PENDING, .slot = (uint32_t)(s - d->src), .t_ns = ns};
     pend_push(d, (uint32_t)(c - d->con));
     s->probes++;
     s->kind[k]++;
@@ -494,7 +508,7 @@ static void silence(struct detector *d, struct contact *c, uint64_t ns)
     /* Silence is evidence only where answers can be seen at all: until the
      * first reply shows that they can, it is only counted (see heard()). */
     c->state = C_JUDGED;
-    struct source *s = source_find(d, c->src, NULL);
+    struct source *s = contact_source(d, c, NULL);
     if (s)
         s->unheard++;
 }

@@ -20,7 +20,8 @@ int unit_failures;
     X(test_targets_nmap_forms) X(test_ports_blanks) X(test_conf_messages) \
     X(test_output_nmap_details) \
     X(test_detect_ipv6) \
-    X(test_targets_contains_index) X(test_targets_contains_fast)
+    X(test_targets_contains_index) X(test_targets_contains_fast) \
+    X(test_detect_key_collision)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)

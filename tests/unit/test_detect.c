@@ -1,4 +1,5 @@
 #include "detect/detect.h"
+#include "perm.h"
 #include "probemark.h"
 #include "unit.h"
 #include "util.h"
@@ -9,6 +10,7 @@ void test_detect_ping_silence(void);
 void test_detect_tool_marks(void);
 void test_detect_tick(void);
 void test_detect_ipv6(void);
+void test_detect_key_collision(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -241,5 +243,44 @@ void test_detect_ipv6(void)
     CHECK(detector_scans(d, s, 4) == 1);
     CHECK(addr_eq(&s[0].src, &scanner) && s[0].kind == SK_ND && !strcmp(s[0].shape, "horizontal") &&
           s[0].probes == 20 && !s[0].one_way && !strcmp(scan_kind_name(s[0].kind), "nd"));
+    detector_free(d);
+}
+
+/* Two IPv6 sources whose compact keys collide (made on purpose: the key
+ * is mix64(hi ^ mix64(lo)) of the address's halves): a client whose
+ * connections succeed, then a prober whose probes meet silence.  They stay
+ * two sources, and the silences are charged to the prober, not the client
+ * the key would find first. */
+void test_detect_key_collision(void)
+{
+    struct addr client, prober, target;
+    addr_parse("2001:db8::c", &client);
+    addr_parse("2001:db8::80", &target);
+    prober = client;
+    uint64_t hi, lo, lo2 = 0x1234567890abcdefULL;
+    memcpy(&hi, client.u.v6, 8);
+    memcpy(&lo, client.u.v6 + 8, 8);
+    hi ^= mix64(lo) ^ mix64(lo2);
+    memcpy(prober.u.v6, &hi, 8);
+    memcpy(prober.u.v6 + 8, &lo2, 8);
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t = NS_PER_SEC;
+    for (uint16_t i = 0; i < 6; i++) {
+        struct reply syn = {.kind = REPLY_TCP, .src = client, .dst = target,
+                            .sport = (uint16_t)(50000 + i), .dport = 443, .flags = TH_SYN};
+        struct reply sa = {.kind = REPLY_TCP, .src = target, .dst = client, .sport = 443,
+                           .dport = syn.sport, .flags = TH_SYN | TH_ACK};
+        detector_packet(d, &syn, t += 1000);
+        detector_packet(d, &sa, t += 1000);
+    }
+    for (uint16_t p = 1; p <= 12; p++) {
+        struct reply syn = {.kind = REPLY_TCP, .src = prober, .dst = target, .sport = 40000,
+                            .dport = p, .flags = TH_SYN, .window = 29200};
+        detector_packet(d, &syn, t += 1000);
+    }
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    struct det_scan s[4];
+    CHECK(detector_scans(d, s, 4) == 1);
+    CHECK(addr_eq(&s[0].src, &prober) && s[0].probes == 12 && !s[0].one_way);
     detector_free(d);
 }
