@@ -11,7 +11,7 @@
 #include "cookie.h"
 #include "perm.h"
 
-#define SEND_BATCH 64      /* probes per clock reading and per kernel hand-off */
+#define SEND_BATCH 256     /* probes per clock reading and per kernel hand-off */
 #define TICK_NS (1 * NS_PER_MS)
 #define REPORT_NS (100 * NS_PER_MS)
 #define MAX_SOURCES 8
@@ -32,6 +32,7 @@ struct route {
 struct rx_counters {
     _Alignas(64) uint64_t answers, invalid, malformed;
     uint64_t srtt_ns, rttvar_ns;
+    uint64_t caught_up_ns;  /* last time the capture ring was found empty */
 };
 
 struct eng {
@@ -207,6 +208,7 @@ static void *receiver(void *arg)
         poll(&pfd, 1, 10);
         while (pcap_dispatch(pc, 256, on_frame, (u_char *)x) > 0)
             ;
+        __atomic_store_n(&x->rx.caught_up_ns, now_ns(), __ATOMIC_RELEASE);
     }
     while (pcap_dispatch(pc, 256, on_frame, (u_char *)x) > 0)
         ;
@@ -249,12 +251,15 @@ static void tick(struct eng *x, uint64_t now)
 {
     x->next_tick = now + TICK_NS;
     uint64_t srtt = __atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED);
-    if (ratectl_update(&x->ctl, x->nsent, rx_answers(x), srtt, now))
+    uint64_t seen = __atomic_load_n(&x->rx.caught_up_ns, __ATOMIC_ACQUIRE);
+    if (ratectl_update(&x->ctl, x->nsent, rx_answers(x), srtt, now, seen))
         rate_set(&x->rl, x->ctl.rate);
     if (now < x->next_report)
         return;
     x->next_report = now + REPORT_NS;
     publish_stats(x);
+    if (getenv("SCOUT_DEBUG_RATE"))
+        fprintf(stderr, "rate %.0f sent %lu answers %lu tokens %u\n", x->ctl.rate, (unsigned long)x->nsent, (unsigned long)rx_answers(x), x->tokens);
     expire_hosts(x, now);
     if (x->job->tick)
         x->job->tick(x->job->tick_ctx, x->job->stats, now);
@@ -278,6 +283,8 @@ static void nap(struct eng *x, uint64_t until)
 /* Waits for a token; false if the scan was stopped meanwhile. */
 static bool pace(struct eng *x)
 {
+    if (x->tokens == 0)
+        sender_flush(x->snd); /* the last batch goes out before its replies are awaited */
     while (x->tokens == 0) {
         if (*x->job->stop)
             return false;
@@ -285,10 +292,8 @@ static bool pace(struct eng *x)
         if (x->now >= x->next_tick)
             tick(x, x->now);
         x->tokens = rate_take_n(&x->rl, x->now, SEND_BATCH);
-        if (x->tokens == 0) {
-            sender_flush(x->snd);
+        if (x->tokens == 0)
             nap(x, x->now + rate_wait(&x->rl, x->now));
-        }
     }
     x->tokens--;
     return true;

@@ -209,19 +209,31 @@ void ratectl_new_pass(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint6
 }
 
 bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t srtt_ns,
-                    uint64_t now)
+                    uint64_t now, uint64_t seen)
 {
     remember_sent(c, sent, now);
+    /* Judged as of `seen`: replies that arrived before it are all counted,
+     * those still in the receiver's queue are not, and must not read as
+     * loss. */
+    now = MIN(now, seen);
+    if (now <= c->t0)
+        return false;
     uint64_t ds = sent_by(c, now - srtt_ns) - sent_by(c, c->t0 - srtt_ns);
     /* Replies are set against the probes they answer, so intervals can be
      * short: 2 RTTs while finding the capacity, 4 after. */
     uint64_t interval = MAX((c->slow_start ? 2 : 4) * srtt_ns, 50 * NS_PER_MS);
     if (now - c->t0 < interval || ds < 256)
         return false;
-    double ratio = MIN(1.0, (double)(replies - c->replies0) / (double)ds), old = c->rate;
+    double got = (double)(replies - c->replies0), ratio = MIN(1.0, got / (double)ds), old = c->rate;
     c->t0 = now;
     c->replies0 = replies;
-    if (ratio < 0.85 * c->best && c->best >= 0.05) {
+    /* A drop counts only when chance cannot explain it: at a 12 % reply
+     * share (one host in eight up) an interval of 256 probes expects 32
+     * replies, give or take 6, and the best of many intervals sits well
+     * above the mean.  Three standard deviations of the expected count. */
+    double expect = c->best * (double)ds;
+    bool fewer = got < expect - MAX(0.15 * expect, 3 * sqrt(expect));
+    if (fewer && c->best >= 0.05) {
         c->rate = MAX(c->lo, c->rate / 2);
         c->slow_start = false;
     } else {

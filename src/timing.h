@@ -89,9 +89,11 @@ void ratectl_init(struct rate_ctl *c, double start, double lo, double hi, uint64
 /* A resend pass answers a different share: forget the best ratio. */
 void ratectl_new_pass(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t now);
 /* Feeds the cumulative probes sent and replies received, with the RTT so
- * far (0 if unknown).  An interval closes after max(2 or 4 RTT, 50 ms) and
+ * far (0 if unknown); `seen` is the last time the receiver had taken every
+ * reply that had arrived (the rate is judged as of then, so a receiver
+ * that falls behind is not mistaken for loss).  An interval closes after max(2 or 4 RTT, 50 ms) and
  * 256 probes; returns true if the rate changed. */
 bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_t srtt_ns,
-                    uint64_t now);
+                    uint64_t now, uint64_t seen);
 
 #endif

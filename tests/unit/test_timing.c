@@ -115,7 +115,7 @@ static double ratectl_run(double bottleneck, double answer_share, uint64_t *t, s
         sent += (uint64_t)n;
         replies += (uint64_t)(through * answer_share);
         *t += 10 * NS_PER_MS;
-        ratectl_update(c, sent, replies, 0, *t);
+        ratectl_update(c, sent, replies, 0, *t, *t);
     }
     return c->rate;
 }
