@@ -77,23 +77,6 @@ void classify_connect(int err, int icmp_type, int icmp_code, struct port_result 
     }
 }
 
-bool classify_tcp(enum raw_kind k, uint8_t flags, uint16_t window, struct port_result *out)
-{
-    bool rst = flags & 0x04, syn = flags & 0x02;
-    if (k == RAW_SYN && syn && !rst) {
-        set(out, PS_OPEN, R_SYN_ACK);
-        return true;
-    }
-    if (!rst)
-        return false;
-    switch (k) {
-    case RAW_ACK: set(out, PS_UNFILTERED, R_RESET); break;
-    case RAW_WINDOW: set(out, window ? PS_OPEN : PS_CLOSED, R_RESET); break;
-    default: set(out, PS_CLOSED, R_RESET); break;
-    }
-    return true;
-}
-
 bool classify_icmp(int type, int code, struct port_result *out)
 {
     if (type != 3 || code == 0)
@@ -122,12 +105,4 @@ bool classify_icmp6(int type, int code, struct port_result *out)
         return true;
     }
     return false;
-}
-
-enum port_state raw_silent_state(enum raw_kind k)
-{
-    switch (k) {
-    case RAW_FIN: case RAW_NULL: case RAW_XMAS: case RAW_MAIMON: return PS_OPEN_FILTERED;
-    default: return PS_FILTERED;
-    }
 }

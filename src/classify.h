@@ -28,16 +28,9 @@ enum reason icmp6_unreach_reason(int code);
  * and icmp_code are from the socket error queue, or ICMP_NONE. */
 void classify_connect(int err, int icmp_type, int icmp_code, struct port_result *out);
 
-/* Raw TCP scans (nmap's tables):
- *   SYN:    SYN-ACK (or a bare SYN) open; RST closed; silence filtered
- *   ACK:    RST unfiltered; silence filtered
- *   Window: RST with window > 0 open, with window 0 closed; silence filtered
- *   FIN, NULL, Xmas, Maimon: RST closed; silence open|filtered
- * and for all of them ICMP unreachable codes 1, 2, 3, 9, 10, 13: filtered. */
-enum raw_kind { RAW_SYN, RAW_ACK, RAW_FIN, RAW_NULL, RAW_XMAS, RAW_WINDOW, RAW_MAIMON };
-
-/* Returns false when the segment decides nothing (e.g. a stray ACK). */
-bool classify_tcp(enum raw_kind k, uint8_t flags, uint16_t window, struct port_result *out);
+/* An ICMP destination unreachable as the raw TCP scans read it (nmap's
+ * table): codes 1, 2, 3, 9, 10, 13 are filtered with their reason; false
+ * for anything else.  Each scan type's own table is its module's. */
 bool classify_icmp(int type, int code, struct port_result *out);
 /* Raw TCP scans, an ICMPv6 error quoting the probe, as nmap's raw engine
  * reads one: destination unreachable codes 0-6 filtered (reasons as
@@ -46,6 +39,5 @@ bool classify_icmp(int type, int code, struct port_result *out);
  * understood) open, both "param-problem".  Other types (packet too big,
  * time exceeded) and codes decide nothing: false. */
 bool classify_icmp6(int type, int code, struct port_result *out);
-enum port_state raw_silent_state(enum raw_kind k);
 
 #endif

@@ -9,7 +9,7 @@ int unit_failures;
     X(test_perm_bijection) X(test_perm_keyed)                                   \
     X(test_timing_rtt) X(test_timing_cwnd) X(test_timing_rate) X(test_timing_ratectl)                \
     X(test_timing_templates) X(test_timing_parse)                               \
-    X(test_classify_connect) X(test_cookie_siphash) X(test_packet_roundtrip) X(test_packet_malformed) X(test_packet_checksums) X(test_classify_raw)                                                  \
+    X(test_classify_connect) X(test_cookie_siphash) X(test_packet_roundtrip) X(test_packet_malformed) X(test_packet_checksums) X(test_classify_raw) X(test_probe_tcp_modules) X(test_probe_rejects)                                                  \
     X(test_output_formats) X(test_output_folding)                               \
     X(test_conf_errors) X(test_conf_timing_order) X(test_detect_trw) X(test_detect_one_way) X(test_detect_ping_silence) X(test_detect_tool_marks) X(test_detect_tick) X(test_match_templates) \
     X(test_classify_icmp6) \
