@@ -95,14 +95,16 @@ static const char usage[] =
     "TIMING (times: 500ms, 2s, 5m, 1h):\n"
     "  -T0..-T5 (paranoid, sneaky, polite, normal, aggressive, insane)\n"
     "  --min-rtt-timeout/--max-rtt-timeout/--initial-rtt-timeout TIME\n"
-    "  --max-retries N   --host-timeout TIME   --scan-delay/--max-scan-delay TIME\n"
+    "  --max-retries N   --host-timeout TIME   --scan-delay TIME: at least this between probes\n"
+    "  --max-scan-delay TIME: congestion control never slows to less than a probe per TIME\n"
     "  --min-rate/--max-rate N (probes per second)\n"
-    "  --min-parallelism/--max-parallelism N   --max-hostgroup N\n"
+    "  --min-parallelism/--max-parallelism N   --min-hostgroup/--max-hostgroup N\n"
     "  --seed N: permutation key   --shard K/N: this process scans part K of N\n"
     "OUTPUT:\n"
     "  -oN/-oX/-oG/-oJ FILE: normal, XML, grepable, JSON lines ('-' = stdout)\n"
     "  -oA BASE: normal, XML and grepable at once\n"
     "  -v: more verbose   --open: open ports only   --reason: why each state\n"
+    "  -d[LEVEL]: debug lines on stderr (-d, -dd, -d3: timing, then each decision, each probe)\n"
     "  --stats-every TIME: a progress line this often (default on a terminal: live)\n"
     "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n";
 
@@ -265,6 +267,26 @@ static int opt_scanflags(struct conf *c, const char *arg, err_t *e)
     return 0;
 }
 
+/* -d, -dd, -ddd... (one level per d) or -dN, as nmap's: each level of debug
+ * is a level of verbosity too.  -d takes no separate word: "-d 3" is -d and
+ * a target. */
+static int opt_debug(struct conf *c, const char *arg, err_t *e)
+{
+    if (arg && *arg >= '0' && *arg <= '9') {
+        uint64_t v;
+        if (parse_uint(arg, 0, 10, &v, e, "-d") < 0)
+            return -1;
+        c->debug = c->verbose = (int)v;
+        return 0;
+    }
+    size_t n = arg ? strspn(arg, "d") : 0;
+    if (arg && arg[n])
+        return err_set(e, "-d%s: expected -d, -dd, ... or -d0 to -d10", arg);
+    c->debug = MIN(10, c->debug + 1 + (int)n);
+    c->verbose = MIN(10, c->verbose + 1 + (int)n);
+    return 0;
+}
+
 /* One option; returns 0, or -1 with e set. */
 static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **argv, err_t *e)
 {
@@ -298,6 +320,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
         return 0;
     case 'T': return opt_template(pd, optarg, e);
     case 'v': c->verbose++; return 0;
+    case 'd': return opt_debug(c, optarg, e);
     case 'n': c->no_dns = true; return 0;
     case 'R': c->no_dns = false; return 0;
     case 'r':
@@ -377,7 +400,11 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
             return -1;
         c->max_hostgroup = (uint32_t)v;
         return 0;
-    case O_MIN_HOSTGROUP: return parse_uint(optarg, 1, 1u << 20, &v, e, "--min-hostgroup");
+    case O_MIN_HOSTGROUP:
+        if (parse_uint(optarg, 1, 1u << 20, &v, e, "--min-hostgroup") < 0)
+            return -1;
+        c->min_hostgroup = (uint32_t)v;
+        return 0;
     case O_SEED:
         c->seed_given = true;
         return parse_uint(optarg, 0, UINT64_MAX, &c->seed, e, "--seed");
@@ -449,9 +476,70 @@ static int apply_timing(struct conf *c, const struct pending *pd, err_t *e)
         return err_set(e, "--min-rate (%g) is greater than --max-rate (%g)", t->min_rate, t->max_rate);
     if (t->min_parallelism && t->max_parallelism && t->min_parallelism > t->max_parallelism)
         return err_set(e, "--min-parallelism is greater than --max-parallelism");
+    /* --max-scan-delay: nmap caps with it the delay it adds when a host
+     * drops probes.  scout slows down through its congestion window (-sT)
+     * and rate control (raw scans) instead, so the bound applies there: they
+     * never back off below one probe per this time.  Only when given: the
+     * templates' values are nmap's caps, not floors. */
+    if (pd->maxdelay_given && s->max_scan_delay_ns == 0)
+        return err_set(e, "--max-scan-delay must be greater than 0 (it is the longest wait "
+                          "congestion control may put between probes)");
+    if (pd->maxdelay_given && pd->delay_given && s->scan_delay_ns > s->max_scan_delay_ns)
+        return err_set(e, "--scan-delay is greater than --max-scan-delay");
+    c->max_gap_ns = pd->maxdelay_given ? s->max_scan_delay_ns : 0;
     if (t->scan_delay_ns > t->max_scan_delay_ns)
         t->max_scan_delay_ns = t->scan_delay_ns;
     return 0;
+}
+
+uint32_t conf_hostgroup(const struct conf *c, uint32_t automatic)
+{
+    uint32_t g = MAX(automatic, c->min_hostgroup);
+    if (c->max_hostgroup)
+        g = MIN(g, c->max_hostgroup);
+    return MAX(g, 1u);
+}
+
+/* --min-hostgroup N with P ports a host asks for N * P results at once. */
+static int check_hostgroups(const struct conf *c, err_t *e)
+{
+    if (c->min_hostgroup && c->max_hostgroup && c->min_hostgroup > c->max_hostgroup)
+        return err_set(e, "--min-hostgroup (%u) is greater than --max-hostgroup (%u)",
+                       c->min_hostgroup, c->max_hostgroup);
+    uint64_t per_host = (uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP];
+    uint64_t bytes = (uint64_t)c->min_hostgroup * per_host * sizeof(struct port_result);
+    if (bytes > (1ULL << 30))
+        return err_set(e, "--min-hostgroup %u with %llu ports a host would hold %llu MiB of "
+                          "results at once (1024 at most)",
+                       c->min_hostgroup, (unsigned long long)per_host,
+                       (unsigned long long)(bytes >> 20));
+    return 0;
+}
+
+void conf_timing_report(const struct conf *c, FILE *f)
+{
+    const struct timing_conf *t = &c->timing;
+    char maxg[16] = "automatic";
+    if (c->max_hostgroup)
+        snprintf(maxg, sizeof maxg, "%u", c->max_hostgroup);
+    /* nmap -d's block, in its units (milliseconds); hostgroups as used: the
+     * automatic size depends on the port count (max 0: none given). */
+    fprintf(f, "--------------- Timing report ---------------\n"
+               "  hostgroups: min %u, max %s\n"
+               "  rtt-timeouts: init %llu, min %llu, max %llu\n"
+               "  max-scan-delay: TCP %llu%s\n"
+               "  parallelism: min %u, max %u\n"
+               "  max-retries: %u, host-timeout: %llu\n"
+               "  min-rate: %g, max-rate: %g\n"
+               "---------------------------------------------\n",
+            conf_hostgroup(c, 1), maxg,
+            (unsigned long long)(t->initial_rtt_ns / NS_PER_MS),
+            (unsigned long long)(t->min_rtt_ns / NS_PER_MS),
+            (unsigned long long)(t->max_rtt_ns / NS_PER_MS),
+            (unsigned long long)(t->max_scan_delay_ns / NS_PER_MS),
+            c->max_gap_ns ? " (given: a floor of the send rate)" : "", t->min_parallelism,
+            t->max_parallelism, t->max_retries,
+            (unsigned long long)(t->host_timeout_ns / NS_PER_MS), t->min_rate, t->max_rate);
 }
 
 static int build_targets(struct conf *c, const struct pending *pd, int argc, char **argv, err_t *e)
@@ -581,7 +669,7 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     opterr = 0;
     optind = 1;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":s:P:p:o:i:T:S:e:g:vnRrF6hV", long_opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":s:P:p:o:i:T:S:e:g:d::vnRrF6hV", long_opts, NULL)) != -1) {
         if (opt == '?') {
             if (optopt)
                 return err_set(e, "unknown option -%c", optopt);
@@ -624,7 +712,7 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
         return CONF_RUN;
     }
     if (apply_timing(c, &pd, e) < 0 || build_targets(c, &pd, argc, argv, e) < 0 ||
-        build_ports(c, &pd, e) < 0 || check_source(c, e) < 0)
+        build_ports(c, &pd, e) < 0 || check_source(c, e) < 0 || check_hostgroups(c, e) < 0)
         return CONF_ERROR;
     return CONF_RUN;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ports.h"
 #include "services.h"
@@ -36,12 +37,17 @@ struct conf {
     bool sequential;              /* -r: ports (and hosts) in order */
     bool open_only;               /* --open */
     bool reason;                  /* --reason */
-    int verbose;                  /* -v count */
+    int verbose;                  /* -v count (each -d level adds one, as in nmap) */
+    int debug;                    /* -d level 0..10: 1 timing and engine decisions,
+                                     2 each port's decision, 3 each probe (stderr) */
     int family;                   /* TARGET_V4 or TARGET_V6 (-6) */
 
     struct timing_conf timing;
     uint64_t stats_every_ns;      /* 0 = none */
     uint32_t max_hostgroup;       /* 0 = automatic */
+    uint32_t min_hostgroup;       /* 0 = automatic; see conf_hostgroup() */
+    uint64_t max_gap_ns;          /* --max-scan-delay given: congestion control never
+                                     waits longer than this between probes (0 = no floor) */
 
     struct out_spec outputs[8];
     int noutputs;
@@ -80,5 +86,14 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e);
  * after conf_parse, which itself has no side effects. */
 void conf_default_scan(struct conf *c, bool raw_allowed);
 void conf_free(struct conf *c);
+
+/* Hosts per group: the pipeline's automatic size (from memory, port count)
+ * raised to --min-hostgroup and capped by --max-hostgroup, as nmap reads
+ * them; at least 1.  conf_parse has checked min <= max and that the minimum's
+ * results fit in memory. */
+uint32_t conf_hostgroup(const struct conf *c, uint32_t automatic);
+
+/* -d: nmap's "Timing report" block of the values in force. */
+void conf_timing_report(const struct conf *c, FILE *f);
 
 #endif

@@ -53,6 +53,8 @@ int main(int argc, char **argv)
         return 2;
     }
     conf_default_scan(&conf, raw_available());
+    if (conf.debug && !conf.detect)
+        conf_timing_report(&conf, stderr);
     raise_fd_limit();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

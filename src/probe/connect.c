@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "debug.h"
 #include "fdlimit.h"
 #include "scan.h"
 #include "timing.h"
@@ -82,6 +83,7 @@ struct worker {
     struct cwnd cw;
     struct ratelimit rl;
     double min_rate;
+    uint64_t max_gap_ns;     /* --max-scan-delay, this worker's share: a send floor */
     uint64_t start_ns, last_send_ns, next_expire_ns;
     uint64_t short_since_ns; /* local shortage with nothing in flight since, 0 = none */
     int quit;                /* set by connect_run when a sibling failed to start */
@@ -90,6 +92,16 @@ struct worker {
 };
 
 #define STAT_ADD(w, field, n) __atomic_fetch_add(&(w)->st.field, (n), __ATOMIC_RELAXED)
+
+static const char *host_str(const struct worker *w, uint32_t h, char buf[ADDR_STRLEN])
+{
+    return addr_str(&w->job->g->hosts[h].addr, buf, ADDR_STRLEN);
+}
+
+static double run_secs(const struct worker *w, uint64_t now)
+{
+    return (double)(now - w->start_ns) / 1e9;
+}
 
 static bool host_active(const struct worker *w, uint32_t h)
 {
@@ -107,6 +119,11 @@ static void decide(struct worker *w, uint32_t h, uint32_t p, const struct port_r
     pr->ttl = r->ttl;
     w->hosts[h].end = wall_time();
     STAT_ADD(w, pairs_done, 1);
+    if (debug_on(w->job->conf, 2)) {
+        char a[ADDR_STRLEN];
+        debug_line("Port %u/tcp on %s: %s (%s)", w->ports[p], host_str(w, h, a),
+                   state_name(r->state), reason_name(r->reason));
+    }
 }
 
 static uint32_t allowed_retries(const struct worker *w, uint32_t h)
@@ -191,10 +208,20 @@ static void complete(struct worker *w, uint32_t s, int err, uint64_t now)
     classify_connect(err, itype, icode, &r);
     /* A refusal, a connection or an ICMP error is a reply from the network:
      * it times the path and grows the window.  A local error is not. */
+    if (debug_on(w->job->conf, 3)) {
+        char a[ADDR_STRLEN];
+        debug_line("CONN (%.4fs) TCP %s:%u => %s", run_secs(w, now), host_str(w, h, a),
+                   w->ports[sl->port], err ? strerror(err) : "Connected");
+    }
     if (err == 0 || err == ECONNREFUSED || err == ECONNRESET || itype != ICMP_NONE) {
         STAT_ADD(w, replies, 1);
         rtt_sample(&wh->rtt, now - sl->sent_ns);
         cwnd_on_reply(&w->cw);
+        if (sl->try > wh->max_ok_try && debug_on(w->job->conf, 1)) {
+            char a[ADDR_STRLEN];
+            debug_line("Increased max_successful_tryno for %s to %u (packet drop)",
+                       host_str(w, h, a), sl->try);
+        }
         if (sl->try > wh->max_ok_try)
             wh->max_ok_try = sl->try;
         if (sl->try > 0) {
@@ -232,6 +259,11 @@ static bool shortage(struct worker *w, uint32_t h, uint32_t p, uint8_t try, int 
                      uint64_t now)
 {
     push_retry(w, h, p, try);
+    if (debug_on(w->job->conf, 1) && !w->short_since_ns) {
+        char a[ADDR_STRLEN];
+        debug_line("connect: no connection to %s:%u now (%s); %u in flight, it waits",
+                   host_str(w, h, a), w->ports[p], strerror(err), w->inflight);
+    }
     if (w->inflight) {
         w->short_since_ns = 0;
         return false;
@@ -273,6 +305,11 @@ static bool start(struct worker *w, uint32_t h, uint32_t p, uint8_t try, uint64_
     w->last_send_ns = now;
 
     int err = connect(fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+    if (debug_on(w->job->conf, 3)) {
+        char a[ADDR_STRLEN];
+        debug_line("CONN (%.4fs) TCP %s:%u => %s%s", run_secs(w, now), host_str(w, h, a),
+                   w->ports[p], err ? strerror(err) : "Connected", try ? " (retransmission)" : "");
+    }
     if (err == EINPROGRESS) {
         struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = s};
         err = epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
@@ -325,7 +362,11 @@ static bool may_send(struct worker *w, uint64_t now)
         return false;
     bool behind = w->min_rate > 0 &&
                   (double)w->st.sent < w->min_rate * (double)(now - w->start_ns) / 1e9;
-    if (w->inflight >= cwnd_allowed(&w->cw) && !behind)
+    /* --max-scan-delay: the window may slow sending down to one probe per
+     * gap, no further (--max-parallelism, the window's ceiling, still holds). */
+    bool overdue = w->max_gap_ns && now - w->last_send_ns >= w->max_gap_ns &&
+                   w->inflight < (uint32_t)w->cw.hi;
+    if (w->inflight >= cwnd_allowed(&w->cw) && !behind && !overdue)
         return false;
     return rate_take(&w->rl, now);
 }
@@ -382,6 +423,10 @@ static int wait_events(struct worker *w, uint64_t now)
 {
     struct epoll_event evs[256];
     uint64_t wait = 10 * NS_PER_MS;
+    if (w->max_gap_ns) {
+        uint64_t due = w->last_send_ns + w->max_gap_ns;
+        wait = MIN(wait, due > now ? MAX(due - now, NS_PER_MS) : NS_PER_MS);
+    }
     if (w->inflight == 0) {
         uint64_t rw = rate_wait(&w->rl, now);
         uint64_t next_ok = w->last_send_ns + w->tc->scan_delay_ns;
@@ -493,6 +538,7 @@ static int worker_init(struct worker *w, struct job *job, const uint8_t *active,
     w->start_ns = now_ns();
     rate_init(&w->rl, w->tc->max_rate / nworkers, w->start_ns);
     w->min_rate = w->tc->min_rate / nworkers;
+    w->max_gap_ns = job->conf->max_gap_ns * nworkers;
     return 0;
 }
 
@@ -541,6 +587,16 @@ static void merge(struct job *job, const uint8_t *active, struct worker *ws, uin
             hr->status = HOST_DOWN;
         if (!hr->end)
             hr->end = wall_time();
+        if (debug_on(job->conf, 1)) {
+            char a[ADDR_STRLEN];
+            addr_str(&hr->addr, a, sizeof a);
+            if (job->discovery)
+                debug_line("Host %s is %s (%s)", a, hr->status == HOST_UP ? "up" : "down",
+                           hr->status == HOST_UP ? reason_name(hr->up_reason) : "no-response");
+            else
+                debug_line("Final times for host %s: srtt: %u rttvar: %u  to: %u", a, hr->srtt_us,
+                           hr->rttvar_us, hr->to_us);
+        }
     }
 }
 
@@ -597,6 +653,15 @@ static int connect_run(struct job *job, err_t *e)
     int rc = 0;
     while (ninit < nw && (rc = worker_init(&ws[ninit], job, active, ninit, nw, e)) == 0)
         ninit++;
+    if (rc == 0 && debug_on(job->conf, 1)) {
+        uint32_t nactive = 0;
+        for (uint32_t i = 0; i < job->g->n; i++)
+            nactive += active[i];
+        debug_line("connect%s: %u of %u hosts x %u ports, %u workers x %u slots, timeout %llu ms at first",
+                   job->discovery ? " (discovery)" : "", nactive, job->g->n, ws[0].nports, nw,
+                   ws[0].nslots,
+                   (unsigned long long)(rtt_timeout(&ws[0].hosts[0].rtt, ws[0].tc) / NS_PER_MS));
+    }
     while (rc == 0 && started < nw) {
         int err = pthread_create(&tids[started], NULL, worker_main, &ws[started]);
         if (err)

@@ -170,3 +170,36 @@ test_fd_shortage() {
     check "no descriptor at all: the reason is given" \
         grep -q "cannot start a connection (Too many open files)" "$WORK/fdnone.err"
 }
+
+test_flags_debug() {
+    scan -n -sT -d -p 20-25 $LAB_T2 >/dev/null 2>"$WORK/d1.err"
+    check "-d prints nmap's timing report" grep -q -- "--------------- Timing report ---------------" "$WORK/d1.err"
+    check "-d prints the RTT timeouts in use" grep -q "rtt-timeouts: init 1000, min 100, max 10000" "$WORK/d1.err"
+    check "-d prints each host's final times" grep -qE "^Final times for host $LAB_T2: srtt: [0-9]+ rttvar: [0-9]+  to: [0-9]+$" "$WORK/d1.err"
+    check "-d says nothing per port" bash -c "! grep -q '^Port ' '$WORK/d1.err'"
+    scan -n -sT -dd -p 20-25 $LAB_T2 >/dev/null 2>"$WORK/d2.err"
+    check "-dd prints each port's decision" grep -q "^Port 21/tcp on $LAB_T2: open (syn-ack)$" "$WORK/d2.err"
+    scan -n -sT -d3 -p 20-25 $LAB_T2 >/dev/null 2>"$WORK/d3.err"
+    check "-d3 traces each connect and its answer" bash -c \
+        "grep -q '^CONN (.*) TCP $LAB_T2:22 => Connection refused$' '$WORK/d3.err' &&
+         [ \$(grep -c '^CONN (.*) TCP $LAB_T2:[0-9]* => Operation now in progress' '$WORK/d3.err') -ge 6 ]"
+}
+
+test_flags_max_scan_delay() {
+    # Every port's first SYN is dropped, its retransmission answered: the
+    # window collapses to one probe, each waiting out a 500 ms timeout (a
+    # 300-port scan would take minutes).  --max-scan-delay 5ms keeps a probe
+    # going out every 5 ms (per worker share) whatever the window says.
+    local rule=(INPUT -p tcp --syn --dport 30000:30299 -m hashlimit --hashlimit-upto 1/hour
+                --hashlimit-burst 1 --hashlimit-mode dstport --hashlimit-name scoutfirst -j DROP)
+    lab_in t2 iptables -I "${rule[@]}"
+    local t0=$SECONDS rc
+    timeout 60 ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sT --min-rtt-timeout 500ms --max-scan-delay 5ms \
+        -p 30000-30299 -oX "$WORK/msd.xml" $LAB_T2 >"$WORK/msd.txt" 2>&1
+    rc=$?
+    local took=$((SECONDS - t0))
+    lab_in t2 iptables -D "${rule[@]}"
+    check "--max-scan-delay: the scan ends (exit $rc)" test "$rc" = 0
+    check "--max-scan-delay: 300 ports with a collapsed window in ${took}s (< 15 s)" test "$took" -lt 15
+    check "--max-scan-delay: every port still closed" grep -q "^Not shown: 300 closed tcp ports (conn-refused)$" "$WORK/msd.txt"
+}
