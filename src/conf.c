@@ -328,10 +328,12 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
             c->sequential = true;
             return 0;
         }
-        /* With --detect, -r reads a capture file, as tcpdump -r does. */
-        if (optind >= argc || !argv[optind][0])
+        /* With --detect, -r reads a capture file, as tcpdump -r does; getopt
+         * takes it (-r FILE, -rFILE): consuming argv by hand in the middle of
+         * a cluster (-r6) corrupted getopt's state (found by fuzz_conf). */
+        if (!optarg || !optarg[0])
             return err_set(e, "--detect -r needs a capture file");
-        c->detect_file = argv[optind++];
+        c->detect_file = optarg;
         return 0;
     case 'F': pd->fast = true; return 0;
     case '6': c->family = TARGET_V6; return 0;
@@ -667,9 +669,13 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     for (int i = 1; i < argc; i++)
         c->detect |= !strcmp(argv[i], "--detect");
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then forgets where the last parse stopped inside a
+     * cluster of short options (-vX...), which would point into an argv
+     * that is gone when conf_parse runs again (the unit tests, the fuzzer). */
+    optind = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":s:P:p:o:i:T:S:e:g:d::vnRrF6hV", long_opts, NULL)) != -1) {
+    const char *shorts = c->detect ? ":s:P:p:o:i:T:S:e:g:d::vnRr:F6hV" : ":s:P:p:o:i:T:S:e:g:d::vnRrF6hV";
+    while ((opt = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
         if (opt == '?') {
             if (optopt)
                 return err_set(e, "unknown option -%c", optopt);

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 /* A message longer than the buffer (a 10 000-character target quoted in it)
- * keeps its head and its tail, where the reason is, and loses the middle. */
+ * keeps its head and its tail, where the reason is, and loses the middle; a
+ * newline or other control byte quoted from the user's input is shown as '?'
+ * so that the message stays one line. */
 int err_set(err_t *e, const char *fmt, ...)
 {
     if (!e)
@@ -29,6 +31,10 @@ int err_set(err_t *e, const char *fmt, ...)
         free(full);
     }
     va_end(ap2);
+    /* One line, whatever the user's text held: control bytes are shown as '?'. */
+    for (char *c = e->msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return -1;
 }
 

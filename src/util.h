@@ -16,7 +16,8 @@ typedef struct {
 } err_t;
 
 /* Formats into e->msg and returns -1, so callers can `return err_set(...)`.
- * Too long a message loses its middle, never its end (the reason). */
+ * Too long a message loses its middle, never its end (the reason); control
+ * bytes (a newline in a quoted argument) become '?': always one line. */
 int err_set(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s itself if shorter than n, else its start with "..." written into buf
  * (n bytes): for quoting user input in messages. */

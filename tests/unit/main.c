@@ -23,7 +23,8 @@ int unit_failures;
     X(test_targets_contains_index) X(test_targets_contains_fast) \
     X(test_detect_key_collision) \
     X(test_conf_debug_levels) X(test_conf_hostgroups) X(test_conf_max_scan_delay) \
-    X(test_rdns_concurrent) X(test_rdns_interrupt)
+    X(test_rdns_concurrent) X(test_rdns_interrupt) \
+    X(test_conf_getopt_state)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)

@@ -4,6 +4,7 @@
 void test_conf_errors(void);
 void test_conf_timing_order(void);
 void test_conf_messages(void);
+void test_conf_getopt_state(void);
 
 static enum conf_result parse(const char *line, struct conf *c, err_t *e)
 {
@@ -94,4 +95,28 @@ void test_conf_messages(void)
     CHECK(!strncmp(big.msg, "--frob 'xxx", 11));
     size_t n = strlen(big.msg);
     CHECK(n == sizeof big.msg - 1 && !strcmp(big.msg + n - 21, "the reason at the end"));
+}
+
+/* Found by fuzz_conf: getopt's state must not outlive a parse (a cluster
+ * stopped half-way, -vQ...), and --detect's -r FILE is getopt's to take (by
+ * hand in a cluster, -r6, it crashed inside getopt). */
+void test_conf_getopt_state(void)
+{
+    struct conf c;
+    err_t e = {0};
+    char a0[] = "scout", a1[] = "-vQn", a2[] = "10.0.0.1";
+    char *argv1[] = {a0, a1, a2, NULL};
+    CHECK(conf_parse(&c, 3, argv1, &e) == CONF_ERROR && strstr(e.msg, "-Q"));
+    conf_free(&c);
+    memset(a1, 'x', sizeof a1 - 1); /* the old argv is gone */
+    CHECK(parse("scout -p 22 10.0.0.1", &c, &e) == CONF_RUN && c.verbose == 0 && !c.no_dns);
+    conf_free(&c);
+    CHECK(parse("scout --detect mudp -r6", &c, &e) == CONF_ERROR);
+    conf_free(&c);
+    CHECK(parse("scout --detect -r6", &c, &e) == CONF_RUN && c.detect_file && !strcmp(c.detect_file, "6"));
+    conf_free(&c);
+    CHECK(parse("scout --detect -r cap.pcap", &c, &e) == CONF_RUN && !strcmp(c.detect_file, "cap.pcap"));
+    conf_free(&c);
+    CHECK(parse("scout --detect -r", &c, &e) == CONF_ERROR);
+    conf_free(&c);
 }
