@@ -157,7 +157,7 @@ test_cli_target_grammar() {
         grep -q 'Nmap scan report for 127.0.0.10$' <<<"$out"
     check "-p ' 22': blanks around a port are allowed" grep -q '^22/tcp' <<<"$out"
     # A link-local target with its scope, in a namespace of its own.
-    local ns=scout-cli-ll port=2222
+    local ns=${LAB_PREFIX:-scout$$}-ll port=2222
     ip netns add $ns && trap "ip netns del $ns 2>/dev/null; trap - RETURN" RETURN
     ip -n $ns link set lo up
     ip -n $ns -6 addr add fe80::5c/64 dev lo nodad
