@@ -44,12 +44,13 @@ static pcap_t *open_input(const struct conf *c, err_t *e)
     pcap_t *p;
     if (c->detect_file) {
         p = pcap_open_offline(c->detect_file, errbuf);
-        /* libpcap's message may start with the path itself: said once */
-        size_t n = strlen(c->detect_file);
-        const char *why = !strncmp(errbuf, c->detect_file, n) && !strncmp(errbuf + n, ": ", 2)
-                              ? errbuf + n + 2 : errbuf;
-        if (!p)
+        if (!p) {
+            /* libpcap's message may start with the path itself: said once */
+            size_t n = strlen(c->detect_file);
+            const char *why = !strncmp(errbuf, c->detect_file, n) && !strncmp(errbuf + n, ": ", 2)
+                                  ? errbuf + n + 2 : errbuf;
             err_set(e, "cannot read capture %s: %s", c->detect_file, why);
+        }
         return p;
     }
     const char *ifname = c->iface ? c->iface : "any";
