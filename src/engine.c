@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cookie.h"
+#include "debug.h"
 #include "perm.h"
 
 #define SEND_BATCH 256     /* probes per clock reading and per kernel hand-off */
@@ -258,8 +259,10 @@ static void tick(struct eng *x, uint64_t now)
         return;
     x->next_report = now + REPORT_NS;
     publish_stats(x);
-    if (getenv("SCOUT_DEBUG_RATE"))
-        fprintf(stderr, "rate %.0f sent %lu answers %lu tokens %u\n", x->ctl.rate, (unsigned long)x->nsent, (unsigned long)rx_answers(x), x->tokens);
+    if (debug_on(x->job->conf, 1))
+        debug_line("raw engine: rate %.0f/s, %lu sent, %lu answered, srtt %.2f ms", x->ctl.rate,
+                   (unsigned long)x->nsent, (unsigned long)rx_answers(x),
+                   (double)__atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED) / 1e6);
     expire_hosts(x, now);
     if (x->job->tick)
         x->job->tick(x->job->tick_ctx, x->job->stats, now);
@@ -628,14 +631,17 @@ static void resolve_neighbours(struct eng *x)
 static void init_rate(struct eng *x, const struct timing_conf *tc)
 {
     double hi = tc->level >= 5 ? 1e6 : tc->level == 4 ? 300000 : 50000, start = 10000;
+    double lo = tc->min_rate;
+    if (x->job->conf->max_gap_ns) /* --max-scan-delay: never slower than a probe per that */
+        lo = MAX(lo, 1e9 / (double)x->job->conf->max_gap_ns);
     if (tc->scan_delay_ns)
         hi = 1e9 / (double)tc->scan_delay_ns;
     if (tc->max_rate)
         hi = start = tc->max_rate;
-    hi = MAX(hi, tc->min_rate);
+    hi = MAX(hi, lo);
     start = MIN(start, hi);
     uint64_t now = now_ns();
-    ratectl_init(&x->ctl, start, tc->min_rate, hi, now);
+    ratectl_init(&x->ctl, start, lo, hi, now);
     rate_init(&x->rl, x->ctl.rate, now);
     x->now = now;
     x->next_tick = now + TICK_NS;

@@ -41,11 +41,9 @@ const struct scan_type *scan_type_by_letter(char letter)
  * horizontal scan then runs as one group, with no wait between groups. */
 static uint32_t group_size(const struct conf *c)
 {
-    if (c->max_hostgroup)
-        return c->max_hostgroup;
     uint64_t per_host = (uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP];
     uint64_t g = (4u << 20) / MAX(per_host, 1);
-    return (uint32_t)MAX(1, MIN(g, scan_is_raw(c->scan) ? 65536 : 4096));
+    return conf_hostgroup(c, (uint32_t)MAX(1, MIN(g, scan_is_raw(c->scan) ? 65536 : 4096)));
 }
 
 /* Fills hosts with the next hosts of the permuted target list, skipping

@@ -4,11 +4,11 @@
  * that does the work. */
 #include "stage.h"
 
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "confirm.h"
+#include "rdns.h"
 
 static bool always(const struct conf *c)
 {
@@ -146,21 +146,12 @@ static bool rdns_wanted(const struct conf *c)
     return !c->no_dns;
 }
 
+/* Every group's names are looked up at once, each lookup on its own
+ * thread (rdns.h); a dead resolver costs a group 30 s at most. */
 static int rdns_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
 {
-    (void)st, (void)seed, (void)e;
-    for (uint32_t i = 0; i < g->n && !*env->stop; i++) {
-        struct host_result *h = &g->hosts[i];
-        struct sockaddr_storage ss;
-        socklen_t len;
-        char name[NI_MAXHOST];
-        if (h->status != HOST_UP)
-            continue;
-        addr_to_sockaddr(&h->addr, 0, &ss, &len);
-        if (getnameinfo((struct sockaddr *)&ss, len, name, sizeof name, NULL, 0, NI_NAMEREQD) == 0)
-            h->rdns = strdup(name);
-    }
-    return 0;
+    (void)st, (void)seed;
+    return rdns_resolve(g->hosts, g->n, env->stop, now_ns() + 30 * NS_PER_SEC, e) < 0 ? -1 : 0;
 }
 
 static const struct stage_ops stage_rdns = {
