@@ -29,7 +29,7 @@ static int open_ring(struct send_way *w, const struct nr_iface *ifc, err_t *e)
     memcpy(w->mac, ifc->mac, 6);
     w->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0); /* protocol 0: receives nothing */
     if (w->fd < 0)
-        return err_set(e, "raw scans need root or CAP_NET_RAW (AF_PACKET socket: %s); -sT needs no privileges",
+        return err_set(e, "this scan needs raw sockets (root or CAP_NET_RAW): AF_PACKET: %s; -sT needs no privileges",
                        strerror(errno));
     int v2 = TPACKET_V2, one = 1;
     struct tpacket_req req = {.tp_block_size = RING_BLOCK, .tp_block_nr = RING_BLOCKS,
@@ -57,7 +57,7 @@ static int open_ip(struct send_way *w, int family, err_t *e)
     w->family = family;
     w->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
     if (w->fd < 0)
-        return err_set(e, "raw scans need root or CAP_NET_RAW (raw socket: %s); -sT needs no privileges",
+        return err_set(e, "this scan needs raw sockets (root or CAP_NET_RAW): %s; -sT needs no privileges",
                        strerror(errno));
     int sndbuf = 4 << 20;
     setsockopt(w->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
