@@ -120,7 +120,7 @@ if want b; then
     # zmap drops to nobody while its monitor thread may still be opening the
     # status file: let nobody reach and write it.
     chmod 711 "$LAB_DIR" && chmod 755 "$out"
-    zsent=0 ztime=0 zwall=0 zrx=0
+    zsent=0 ztime=0 zwall=0 zrx=0 zruns=""
     for p in ${PORTS//,/ }; do
         : >"$out/zmap-$p.csv" && chmod 666 "$out/zmap-$p.csv"
         timed zmap-$p zmap -p "$p" -i eth3 -G "$farm_mac" -S 198.18.3.1 -r 0 -b "$out/no-blocklist" -c 1 -q \
@@ -129,13 +129,15 @@ if want b; then
         # zmap's last status row: sent-total and sent-avg-per-sec, the
         # average over its send phase (zsend.finish - zsend.start).
         read -r n avg < <(tail -1 "$out/zmap-$p.csv" | awk -F, '{print $6, $8}')
-        zsent=$((zsent + n)) zrx=$((zrx + rxd))
+        zsent=$((zsent + n)) zrx=$((zrx + rxd)) zruns="$zruns $avg"
         ztime=$(calc %.4f "$ztime + $n / $avg")
         zwall=$(calc %.3f "$zwall + $secs")
     done
     zrate=$(calc %.0f "$zsent / $ztime")
     printf '    zmap -r 0 %s(one port a run, %d runs): %d sent in %.2f s of sending: %d frames/s (its own average);\n' \
         "${ZMAP_FLAGS:+$ZMAP_FLAGS }" "$nports" "$zsent" "$ztime" "$zrate"
+    echo "        per run (frames/s):$(tr ' ' '\n' <<<"$zruns" | sort -n | awk 'NF { v[++n] = $1 }
+        END { printf " min %d, median %d, max %d", v[1], v[int((n + 1) / 2)], v[n] }')"
     printf '        whole runs %.2f s (start-up and 1 s cool-down each): %d/s; targets received %d; %s\n' \
         "$zwall" "$(calc %.0f "$zsent / $zwall")" "$zrx" "$(farmcheck zmap "$out"/zmap-[0-9]*.txt)"
     if [ -n "$srate" ]; then

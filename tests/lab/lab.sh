@@ -65,6 +65,7 @@ LAB_FARM_IP=198.18.3.2
 LAB_FARM_IP6=2001:2:0:3::2
 LAB_FARM_NET=198.19.0.0/16    # routed to the farm
 LAB_FARM_LIVE=198.19.128.0/19 # the part of it that answers
+LAB_FARM_LAST=198.19.159.255  # its last address (lab_wait_ready tries it)
 LAB_FARM_OPEN="80 443"
 LAB_PREFIX=${LAB_PREFIX:-sc$$}
 LAB_DIR=${LAB_DIR:-$(mktemp -d /tmp/scout-lab.XXXXXX)}
@@ -299,7 +300,7 @@ lab_setup_t6() {
 lab_wait_ready() {
     local host ip port tries
     for host in t1 t2 t3 t4 t5 t6 farm; do
-        for ip in $(lab_ip "$host") $(lab_ip6 "$host") $([ $host = farm ] && echo 198.19.159.255); do
+        for ip in $(lab_ip "$host") $(lab_ip6 "$host") $([ $host = farm ] && echo $LAB_FARM_LAST); do
             for port in $(awk '$2 == "open" {print $1}' "$LAB_DIR/truth-$host"); do
                 for ((tries = 0; tries < 100; tries++)); do
                     lab_in scan timeout 2 bash -c "exec 3<>/dev/tcp/$ip/$port" 2>/dev/null && break
