@@ -36,6 +36,7 @@ static const char *const reason_names[R_COUNT] = {
     [R_REJECT_ROUTE] = "reject-route",
     [R_PARAM_PROBLEM] = "param-problem",
     [R_ND_RESPONSE] = "nd-response",
+    [R_TIMESTAMP_REPLY] = "timestamp-reply",
 };
 
 const char *state_name(enum port_state s)

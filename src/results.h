@@ -48,6 +48,7 @@ enum reason {
     R_REJECT_ROUTE,  /* ICMPv6 unreachable 6 */
     R_PARAM_PROBLEM, /* ICMPv6 parameter problem */
     R_ND_RESPONSE,   /* an IPv6 neighbour advertisement (ARP's counterpart) */
+    R_TIMESTAMP_REPLY, /* an ICMP timestamp reply */
     R_COUNT
 };
 

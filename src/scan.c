@@ -73,7 +73,9 @@ static int by_target_index(const void *a, const void *b)
 int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
 {
     memset(h, 0, sizeof *h);
-    if (!scan_is_raw(c->scan) || c->ping_only)
+    /* A raw scan type, or -sn with raw privilege (conf_default_scan then
+     * chose SYN): the raw engine pings too. */
+    if (!scan_is_raw(c->scan))
         return 0;
     h->have_raw = true;
     return raw_handles_open(&h->raw, c, e);

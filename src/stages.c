@@ -28,9 +28,8 @@ static struct job connect_job(const struct scan_env *env, struct group *g, uint6
                         .tick = env->tick, .tick_ctx = env->tick_ctx};
 }
 
-/* ---- discovery: -Pn marks every host up; else nmap's unprivileged ping,
- * TCP connect to 80 and 443 (a refusal is a reply too); loopback needs no
- * probe at all. ---- */
+/* ---- discovery: -Pn, or nmap's pings (raw with privileges, connect
+ * without) ---- */
 
 static bool is_loopback(const struct addr *a)
 {
@@ -40,6 +39,43 @@ static bool is_loopback(const struct addr *a)
     return memcmp(a->u.v6, v6lo, 16) == 0;
 }
 
+extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping;
+
+/* nmap's privileged default: ICMP echo, SYN to 443, ACK to 80, ICMP
+ * timestamp, as modules of one raw engine run.  Its own key: a late answer
+ * to a discovery probe must not pass for an answer to the port scan (an
+ * ACK's reset from an open port 80 would read "closed"). */
+static int discover_raw(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    static const uint16_t none[] = {0}, p443[] = {443}, p80[] = {80};
+    struct probe_ctx ctx = env->probe;
+    ctx.key[0] ^= 0x5a;
+    ctx.tcp_flags = -1; /* --scanflags is the port scan's */
+    struct engine_mod mods[] = {
+        {.ops = &probe_echo_ping, .ports = none, .nports = 1},
+        {.ops = &probe_syn_ping, .ports = p443, .nports = 1},
+        {.ops = &probe_ack_ping, .ports = p80, .nports = 1},
+        {.ops = &probe_timestamp_ping, .ports = none, .nports = 1},
+    };
+    struct engine_job j = {.conf = env->conf, .raw = &env->handles->raw, .g = g, .mods = mods,
+                           .nmods = ARRAY_LEN(mods), .ctx = &ctx, .seed = seed, .stats = env->stats,
+                           .stop = env->stop, .tick = env->tick, .tick_ctx = env->tick_ctx};
+    return engine_run(&j, e);
+}
+
+/* Unprivileged, nmap's ping is a TCP connect to 80 and 443 (a refusal is a
+ * reply too). */
+static int discover_connect(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    static uint16_t ping_ports[] = {80, 443};
+    struct portlist pl = {.v = {ping_ports}, .n = {2}};
+    struct job dj = connect_job(env, g, seed);
+    dj.ports = &pl;
+    dj.discovery = true; /* the engine records no port results in this mode */
+    return scan_connect.run(&dj, e);
+}
+
+/* -Pn marks every host up; loopback needs no probe at all. */
 static int discover_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
 {
     (void)st;
@@ -52,14 +88,8 @@ static int discover_run(void *st, const struct scan_env *env, struct group *g, u
         }
     }
     int rc = 0;
-    if (!c->ping_skip) {
-        static uint16_t ping_ports[] = {80, 443};
-        struct portlist pl = {.v = {ping_ports}, .n = {2}};
-        struct job dj = connect_job(env, g, seed);
-        dj.ports = &pl;
-        dj.discovery = true; /* the engine records no port results in this mode */
-        rc = scan_connect.run(&dj, e);
-    }
+    if (!c->ping_skip)
+        rc = env->handles->have_raw ? discover_raw(env, g, seed, e) : discover_connect(env, g, seed, e);
     for (uint32_t i = 0; i < g->n; i++) {
         if (g->hosts[i].status == HOST_UP)
             env->stats->hosts_up++;
