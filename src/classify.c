@@ -48,9 +48,8 @@ void classify_connect(int err, int icmp_type, int icmp_code, struct port_result 
         return;
     }
     if (icmp_type == 1 + 0x100) { /* IPv6 destination unreachable (tagged) */
-        static const enum reason v6[] = {R_NET_UNREACH, R_ADMIN_PROHIBITED, R_HOST_UNREACH,
-                                         R_HOST_UNREACH, R_PORT_UNREACH};
-        set(out, PS_FILTERED, icmp_code >= 0 && icmp_code < 5 ? v6[icmp_code] : R_HOST_UNREACH);
+        enum reason r = icmp6_unreach_reason(icmp_code);
+        set(out, PS_FILTERED, r == R_NONE ? R_HOST_UNREACH : r);
         return;
     }
     switch (err) {

@@ -6,6 +6,7 @@
 
 #include "classify.h"
 #include "cookie.h"
+#include "probemark.h"
 #include "probe/template.h"
 
 int tcp_filter(const struct probe_ctx *c, char *buf, size_t len)
@@ -18,7 +19,7 @@ int tcp_prepare(struct probe_tmpl *t, uint8_t flags, err_t *e)
 {
     uint8_t f = t->ctx->tcp_flags >= 0 ? (uint8_t)t->ctx->tcp_flags : flags;
     struct tcp_probe p = {.src = t->src, .dst = {.family = t->family}, .sport = t->ctx->sport,
-                          .flags = f, .ttl = 64, .window = 1024};
+                          .flags = f, .ttl = 64, .window = PROBEMARK_WINDOW};
     t->len = (uint16_t)packet_build_tcp(t->pkt, &p);
     t->l4 = t->family == AF_INET6 ? 40 : 20;
     (void)e;
@@ -32,8 +33,8 @@ size_t tcp_make(const struct probe_tmpl *t, const struct addr *dst, uint16_t por
     uint8_t *tcp = out + t->l4;
     uint32_t c = seq_make(probe_cookie(t->ctx->key, &t->src, dst, t->ctx->sport, port), now_ns);
     tmpl_set_dst(out, dst);
-    if (t->family == AF_INET)
-        tmpl_put16(out + 4, (uint16_t)(c >> 16)); /* IP ID */
+    /* scout's mark (probemark.h): the IPv4 ID, or the IPv6 flow label's low bits. */
+    tmpl_put16(out + (t->family == AF_INET ? 4 : 2), probemark_ipid(c));
     tmpl_put16(tcp + 2, port);
     tmpl_put32(tcp + 4, c);
     if (tcp[13] & TH_ACK)
