@@ -17,6 +17,11 @@
 #define REPORT_NS (100 * NS_PER_MS)
 #define MAX_SOURCES 8
 #define ARP_TRIES 3
+#define CAPTURE_BLOCK_NS (2 * NS_PER_MS) /* rawio.c's block timeout, and a margin */
+/* A probe costs the sending thread's CPU most in the kernel (the frame's
+ * way through the ring and the driver), so above this rate a thread per CPU
+ * sends, up to ENGINE_THREADS. */
+#define THREAD_RATE 100000.0
 
 /* One way to a next hop: the sender's way out, the link header, the source
  * address (and so the templates) its probes use. */
@@ -36,12 +41,34 @@ struct rx_counters {
     uint64_t caught_up_ns;  /* last time the capture ring was found empty */
 };
 
+struct eng;
+
+/* One sending thread: its own TX sockets, token bucket and counters (its
+ * own cache lines), and an interleaved share of every pass's indices.
+ * Thread 0 also runs the ticks. */
+struct sendthread {
+    _Alignas(64) struct eng *x;
+    struct sender *snd;
+    uint32_t t;
+    uint64_t nsent, sent_pass;   /* nsent is read by thread 0's tick (atomic) */
+    uint64_t now;
+    uint32_t tokens;
+    double rate;                 /* the controller's rate this bucket was set from */
+    struct ratelimit rl;
+    const struct perm *pm;
+};
+
 struct eng {
     const struct engine_job *job;
-    struct sender *snd;
+    struct sendthread st[ENGINE_THREADS];
+    uint32_t nthreads;
     uint32_t nmods;
     int32_t *port_index;    /* [module][65536]: port -> index in the module's list, -1 */
     uint64_t *mod_base;     /* [module + 1]: first pair index of each module */
+    size_t *mod_off;        /* [module]: offset of its protocol's ports in a host's results */
+    /* The send loop walks hosts in random order: it reads these compact
+     * copies, never the large host_result array. */
+    struct addr *haddr;
     /* hosts: address -> group index (open addressing), and their routes */
     uint32_t *htab, hmask;
     uint8_t *active;        /* 1: probe; 2: no way to it (silent); 0: down or timed out */
@@ -53,11 +80,10 @@ struct eng {
     struct probe_tmpl *tmpl; /* [source][module] */
     /* sender */
     volatile int done;
-    uint64_t nsent, now, next_tick, next_report, timeouts;
+    uint64_t next_tick, next_report, timeouts;
     struct scan_stats base; /* the scan's counters when this group began */
-    uint32_t tokens;
-    struct ratelimit rl;
     struct rate_ctl ctl;
+    double rate;            /* the controller's rate, read by every thread (atomic) */
     struct rtt_est rtt;     /* the receiver's, from the time bits of each reply */
     struct rx_counters rx;
 };
@@ -84,11 +110,10 @@ static uint32_t table_size(uint32_t n)
 
 static int host_lookup(const struct eng *x, const struct addr *a)
 {
-    const struct host_result *hosts = x->job->g->hosts;
     for (uint32_t i = (uint32_t)addr_hash(a) & x->hmask;; i = (i + 1) & x->hmask) {
         if (x->htab[i] == UINT32_MAX)
             return -1;
-        if (addr_eq(&hosts[x->htab[i]].addr, a))
+        if (addr_eq(&x->haddr[x->htab[i]], a))
             return (int)x->htab[i];
     }
 }
@@ -107,7 +132,8 @@ static int route_lookup(const struct eng *x, const struct addr *hop)
 
 static struct port_result *slot_of(const struct eng *x, uint32_t m, uint32_t h, uint32_t p)
 {
-    return &x->job->g->hosts[h].ports[x->job->mods[m].ops->proto][p];
+    const struct group *g = x->job->g;
+    return g->store + (size_t)h * g->stride + x->mod_off[m] + p;
 }
 
 static bool decided(const struct eng *x, uint32_t m, uint32_t h, uint32_t p)
@@ -223,13 +249,21 @@ static uint64_t rx_answers(const struct eng *x)
     return __atomic_load_n(&x->rx.answers, __ATOMIC_RELAXED);
 }
 
+static uint64_t total_sent(const struct eng *x)
+{
+    uint64_t n = 0;
+    for (uint32_t t = 0; t < x->nthreads; t++)
+        n += __atomic_load_n(&x->st[t].nsent, __ATOMIC_RELAXED);
+    return n;
+}
+
 /* The scan's counters are the sender's to write: the receiver's own are
  * folded in here, on the tick. */
 static void publish_stats(struct eng *x)
 {
     struct scan_stats *st = x->job->stats;
     uint64_t answers = rx_answers(x);
-    st->sent = x->base.sent + x->nsent;
+    st->sent = x->base.sent + total_sent(x);
     st->replies = x->base.replies + answers;
     st->timeouts = x->base.timeouts + x->timeouts;
     st->pairs_done = x->base.pairs_done + answers + x->timeouts;
@@ -243,7 +277,7 @@ static void expire_hosts(struct eng *x, uint64_t now)
     struct group *g = x->job->g;
     for (uint32_t h = 0; limit && h < g->n; h++)
         if (x->active[h] && now - g->hosts[h].start_ns > limit) {
-            x->active[h] = 0;
+            __atomic_store_n(&x->active[h], 0, __ATOMIC_RELAXED);
             g->hosts[h].timed_out = true;
         }
 }
@@ -252,16 +286,19 @@ static void tick(struct eng *x, uint64_t now)
 {
     x->next_tick = now + TICK_NS;
     uint64_t srtt = __atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED);
+    /* The ring was empty then, but the kernel hands replies over a block
+     * at a time: those of the last CAPTURE_BLOCK_NS may not be in it yet. */
     uint64_t seen = __atomic_load_n(&x->rx.caught_up_ns, __ATOMIC_ACQUIRE);
-    if (ratectl_update(&x->ctl, x->nsent, rx_answers(x), srtt, now, seen))
-        rate_set(&x->rl, x->ctl.rate);
+    seen = seen > CAPTURE_BLOCK_NS ? seen - CAPTURE_BLOCK_NS : 0;
+    if (ratectl_update(&x->ctl, total_sent(x), rx_answers(x), srtt, now, seen))
+        __atomic_store(&x->rate, &x->ctl.rate, __ATOMIC_RELAXED);
     if (now < x->next_report)
         return;
     x->next_report = now + REPORT_NS;
     publish_stats(x);
     if (debug_on(x->job->conf, 1))
         debug_line("raw engine: rate %.0f/s, %lu sent, %lu answered, srtt %.2f ms", x->ctl.rate,
-                   (unsigned long)x->nsent, (unsigned long)rx_answers(x),
+                   (unsigned long)total_sent(x), (unsigned long)rx_answers(x),
                    (double)__atomic_load_n(&x->rx.srtt_ns, __ATOMIC_RELAXED) / 1e6);
     expire_hosts(x, now);
     if (x->job->tick)
@@ -269,8 +306,8 @@ static void tick(struct eng *x, uint64_t now)
 }
 
 /* Sleeps at most until `until`, in slices short enough that the stop flag
- * and the ticks are never late. */
-static void nap(struct eng *x, uint64_t until)
+ * and (on thread 0) the ticks are never late. */
+static void nap(struct sendthread *s, uint64_t until)
 {
     uint64_t now = now_ns();
     if (until > now) {
@@ -278,57 +315,64 @@ static void nap(struct eng *x, uint64_t until)
         struct timespec ts = {0, (long)w};
         nanosleep(&ts, NULL);
     }
-    x->now = now_ns();
-    if (x->now >= x->next_tick)
-        tick(x, x->now);
+    s->now = now_ns();
+    if (s->t == 0 && s->now >= s->x->next_tick)
+        tick(s->x, s->now);
 }
 
-/* Waits for a token; false if the scan was stopped meanwhile. */
-static bool pace(struct eng *x)
+/* Waits for a token; false if the scan was stopped meanwhile.  Each thread
+ * sends its share of the controller's rate. */
+static bool pace(struct sendthread *s)
 {
-    if (x->tokens == 0)
-        sender_flush(x->snd); /* the last batch goes out before its replies are awaited */
-    while (x->tokens == 0) {
+    struct eng *x = s->x;
+    if (s->tokens == 0)
+        sender_flush(s->snd); /* the last batch goes out before its replies are awaited */
+    while (s->tokens == 0) {
         if (*x->job->stop)
             return false;
-        x->now = now_ns();
-        if (x->now >= x->next_tick)
-            tick(x, x->now);
-        x->tokens = rate_take_n(&x->rl, x->now, SEND_BATCH);
-        if (x->tokens == 0)
-            nap(x, x->now + rate_wait(&x->rl, x->now));
+        s->now = now_ns();
+        if (s->t == 0 && s->now >= x->next_tick)
+            tick(x, s->now);
+        double rate;
+        __atomic_load(&x->rate, &rate, __ATOMIC_RELAXED);
+        if (rate != s->rate)
+            rate_set(&s->rl, (s->rate = rate) / x->nthreads);
+        s->tokens = rate_take_n(&s->rl, s->now, SEND_BATCH);
+        if (s->tokens == 0)
+            nap(s, s->now + rate_wait(&s->rl, s->now));
     }
-    x->tokens--;
+    s->tokens--;
     return true;
 }
 
 /* ---- sending ---- */
 
-static uint8_t *slot_for(struct eng *x, int way)
+static uint8_t *slot_for(struct sender *snd, int way)
 {
     uint8_t *slot;
-    while (!(slot = sender_slot(x->snd, way))) {
-        sender_flush(x->snd);
+    while (!(slot = sender_slot(snd, way))) {
+        sender_flush(snd);
         sched_yield();
     }
     return slot;
 }
 
-static void send_probe(struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+static void send_probe(struct sendthread *s, uint32_t m, uint32_t h, uint32_t p)
 {
+    const struct eng *x = s->x;
     const struct engine_mod *mod = &x->job->mods[m];
-    const struct host_result *hr = &x->job->g->hosts[h];
+    const struct addr *dst = &x->haddr[h];
     const struct route *rt = &x->routes[x->host_route[h]];
-    uint8_t *slot = slot_for(x, rt->way);
+    uint8_t *slot = slot_for(s->snd, rt->way);
     size_t off = 0;
     if (rt->eth) {
         memcpy(slot, rt->hdr, 14);
         off = 14;
     }
     const struct probe_tmpl *t = &x->tmpl[rt->src * x->nmods + m];
-    size_t len = mod->ops->make(t, &hr->addr, mod->ports[p], x->now, slot + off);
-    sender_commit(x->snd, rt->way, off + len, &hr->addr);
-    x->nsent++;
+    size_t len = mod->ops->make(t, dst, mod->ports[p], s->now, slot + off);
+    sender_commit(s->snd, rt->way, off + len, dst);
+    __atomic_store_n(&s->nsent, s->nsent + 1, __ATOMIC_RELAXED);
 }
 
 /* Splits a pair index into (module, host, port). */
@@ -344,23 +388,83 @@ static void split(const struct eng *x, uint64_t idx, uint32_t *m, uint32_t *h, u
     *p = (uint32_t)(j % np);
 }
 
-/* One pass over this shard's pairs; returns how many probes it sent. */
+/* Whether pair (m, h, p) is to be probed now. */
+static bool wanted(const struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+{
+    return __atomic_load_n(&x->active[h], __ATOMIC_RELAXED) == 1 &&
+           __atomic_load_n(&x->routes[x->host_route[h]].resolved, __ATOMIC_ACQUIRE) &&
+           !decided(x, m, h, p);
+}
+
+struct pair {
+    uint32_t m, h, p;
+};
+
+/* Splits index i of the permutation and asks the cache for what deciding
+ * and sending that pair will read, AHEAD pairs before it is needed. */
+static void fetch(const struct eng *x, const struct perm *pm, uint64_t i, struct pair *pr)
+{
+    split(x, perm_get(pm, i), &pr->m, &pr->h, &pr->p);
+    __builtin_prefetch(slot_of(x, pr->m, pr->h, pr->p));
+    __builtin_prefetch(&x->haddr[pr->h]);
+    __builtin_prefetch(&x->host_route[pr->h]);
+}
+
+#define AHEAD 8
+
+/* A thread's share of one pass: the shard's indices i with
+ * (i / shard_n) % nthreads == t. */
+static void *send_share(void *arg)
+{
+    struct sendthread *s = arg;
+    const struct eng *x = s->x;
+    const struct conf *c = x->job->conf;
+    uint64_t total = x->mod_base[x->nmods], step = (uint64_t)c->shard_n * x->nthreads;
+    uint64_t next = c->shard_k - 1 + (uint64_t)s->t * c->shard_n;
+    struct pair ring[AHEAD];
+    uint32_t have = 0;
+    for (; have < AHEAD && next < total; next += step)
+        fetch(x, s->pm, next, &ring[have++]);
+    s->sent_pass = 0;
+    for (uint32_t k = 0; have; k = (k + 1) % AHEAD) {
+        struct pair pr = ring[k];
+        if (next < total) {
+            fetch(x, s->pm, next, &ring[k]);
+            next += step;
+        } else {
+            have--;
+        }
+        if (!wanted(x, pr.m, pr.h, pr.p))
+            continue;
+        if (!pace(s))
+            break;
+        send_probe(s, pr.m, pr.h, pr.p);
+        s->sent_pass++;
+    }
+    sender_flush(s->snd);
+    return NULL;
+}
+
+/* One pass over this shard's pairs, on every sending thread; returns how
+ * many probes it sent. */
 static uint64_t send_pass(struct eng *x, const struct perm *pm, bool resend)
 {
-    const struct conf *c = x->job->conf;
-    uint64_t total = x->mod_base[x->nmods], sent = 0;
-    for (uint64_t i = c->shard_k - 1; i < total; i += c->shard_n) {
-        uint32_t m, h, p;
-        split(x, perm_get(pm, i), &m, &h, &p);
-        if (x->active[h] != 1 || !__atomic_load_n(&x->routes[x->host_route[h]].resolved, __ATOMIC_ACQUIRE) ||
-            decided(x, m, h, p))
-            continue;
-        if (!pace(x))
+    pthread_t tid[ENGINE_THREADS];
+    uint32_t started = 1;
+    for (uint32_t t = 0; t < x->nthreads; t++)
+        x->st[t].pm = pm;
+    for (uint32_t t = 1; t < x->nthreads; t++)
+        if (pthread_create(&tid[t], NULL, send_share, &x->st[t]) == 0)
+            started++;
+        else
             break;
-        send_probe(x, m, h, p);
-        sent++;
+    /* A thread that could not start leaves its share: the next pass sends it. */
+    send_share(&x->st[0]);
+    uint64_t sent = x->st[0].sent_pass;
+    for (uint32_t t = 1; t < started; t++) {
+        pthread_join(tid[t], NULL);
+        sent += x->st[t].sent_pass;
     }
-    sender_flush(x->snd);
     if (resend)
         x->job->stats->retransmits += sent;
     return sent;
@@ -393,8 +497,8 @@ static uint64_t pass_timeout(const struct eng *x)
 static void wait_replies(struct eng *x, uint64_t ns, uint64_t before, uint64_t sent)
 {
     uint64_t end = now_ns() + ns;
-    while (!*x->job->stop && x->now < end && rx_answers(x) - before < sent)
-        nap(x, end);
+    while (!*x->job->stop && x->st[0].now < end && rx_answers(x) - before < sent)
+        nap(&x->st[0], end);
 }
 
 static void run_passes(struct eng *x, const struct perm *pm)
@@ -404,7 +508,7 @@ static void run_passes(struct eng *x, const struct perm *pm)
     uint32_t empty = 0;
     for (uint32_t pass = 0; !*x->job->stop; pass++) {
         uint64_t before = rx_answers(x);
-        ratectl_new_pass(&x->ctl, x->nsent, before, now_ns());
+        ratectl_new_pass(&x->ctl, total_sent(x), before, now_ns());
         uint64_t t0 = now_ns();
         uint64_t sent = send_pass(x, pm, pass > 0);
         x->job->stats->send_ns += now_ns() - t0;
@@ -427,27 +531,41 @@ static void run_passes(struct eng *x, const struct perm *pm)
     x->job->stats->drops += lost;
 }
 
-/* After the last pass: silence is each module's silent state (discovery:
- * the host is down). */
+/* Pair (m, h, p), unanswered after the last pass: silence is the module's
+ * silent state (discovery: the host is down). */
+static void mark_one(struct eng *x, uint32_t m, uint32_t h, uint32_t p)
+{
+    const struct probe_ops *ops = x->job->mods[m].ops;
+    struct host_result *hr = &x->job->g->hosts[h];
+    if (!x->active[h])
+        return;
+    if (ops->discovery) {
+        if (hr->status == HOST_UNKNOWN)
+            hr->status = HOST_DOWN;
+        return;
+    }
+    struct port_result silent = {.state = ops->silent, .reason = R_NO_RESPONSE};
+    if (publish(x, m, h, p, &silent))
+        x->timeouts++;
+}
+
+/* After the last pass.  Unsharded, every pair is this run's: they are
+ * visited in memory order; a shard's are found through the permutation. */
 static void mark_silent(struct eng *x, const struct perm *pm)
 {
     const struct conf *c = x->job->conf;
-    struct group *g = x->job->g;
+    if (c->shard_n == 1) {
+        for (uint32_t m = 0; m < x->nmods; m++)
+            for (uint32_t h = 0; h < x->job->g->n; h++)
+                for (uint32_t p = 0; p < x->job->mods[m].nports; p++)
+                    mark_one(x, m, h, p);
+        return;
+    }
     uint64_t total = x->mod_base[x->nmods];
     for (uint64_t i = c->shard_k - 1; i < total; i += c->shard_n) {
         uint32_t m, h, p;
         split(x, perm_get(pm, i), &m, &h, &p);
-        const struct probe_ops *ops = x->job->mods[m].ops;
-        if (!x->active[h])
-            continue;
-        if (ops->discovery) {
-            if (g->hosts[h].status == HOST_UNKNOWN)
-                g->hosts[h].status = HOST_DOWN;
-            continue;
-        }
-        struct port_result silent = {.state = ops->silent, .reason = R_NO_RESPONSE};
-        if (publish(x, m, h, p, &silent))
-            x->timeouts++;
+        mark_one(x, m, h, p);
     }
 }
 
@@ -459,13 +577,16 @@ static int build_modules(struct eng *x, err_t *e)
     x->nmods = job->nmods;
     x->port_index = xcalloc((size_t)job->nmods * 65536, sizeof *x->port_index, e);
     x->mod_base = xcalloc(job->nmods + 1, sizeof *x->mod_base, e);
-    if (!x->port_index || !x->mod_base)
+    x->mod_off = xcalloc(job->nmods, sizeof *x->mod_off, e);
+    if (!x->port_index || !x->mod_base || !x->mod_off)
         return -1;
     memset(x->port_index, 0xff, (size_t)job->nmods * 65536 * sizeof *x->port_index);
     for (uint32_t m = 0; m < job->nmods; m++) {
         for (uint32_t i = 0; i < job->mods[m].nports; i++)
             x->port_index[(size_t)m * 65536 + job->mods[m].ports[i]] = (int32_t)i;
         x->mod_base[m + 1] = x->mod_base[m] + (uint64_t)job->g->n * job->mods[m].nports;
+        /* Discovery modules keep no port results; UDP's follow TCP's. */
+        x->mod_off[m] = job->mods[m].ops->proto == PROTO_UDP ? job->g->stride - job->conf->ports.n[PROTO_UDP] : 0;
     }
     return 0;
 }
@@ -486,7 +607,7 @@ static int add_route(struct eng *x, const struct path *pa)
     int ri = route_lookup(x, &pa->next_hop);
     if (ri >= 0)
         return ri;
-    const struct sender *s = x->snd;
+    const struct sender *s = x->st[0].snd;
     int way = sender_way_eth(s, pa->iface->index);
     int src = source_index(x, &pa->src);
     if (src < 0)
@@ -518,12 +639,14 @@ static int build_hosts(struct eng *x, err_t *e)
     x->active = xcalloc(g->n, 1, e);
     x->host_route = xcalloc(g->n, sizeof *x->host_route, e);
     x->routes = xcalloc(g->n, sizeof *x->routes, e);
-    if (!x->htab || !x->rtab || !x->active || !x->host_route || !x->routes)
+    x->haddr = xcalloc(g->n, sizeof *x->haddr, e);
+    if (!x->htab || !x->rtab || !x->active || !x->host_route || !x->routes || !x->haddr)
         return -1;
     memset(x->htab, 0xff, size * sizeof *x->htab);
     memset(x->rtab, 0xff, size * sizeof *x->rtab);
     for (uint32_t h = 0; h < g->n; h++) {
         struct host_result *hr = &g->hosts[h];
+        x->haddr[h] = hr->addr;
         if (hr->status == HOST_DOWN || hr->timed_out)
             continue;
         uint32_t i = (uint32_t)addr_hash(&hr->addr) & x->hmask;
@@ -590,12 +713,13 @@ static int set_filter(struct eng *x, err_t *e)
 
 static void ask_neighbour(struct eng *x, const struct route *rt)
 {
-    const struct send_way *w = &x->snd->way[rt->way];
-    uint8_t *slot = slot_for(x, rt->way);
+    struct sender *snd = x->st[0].snd;
+    const struct send_way *w = &snd->way[rt->way];
+    uint8_t *slot = slot_for(snd, rt->way);
     const struct addr *src = &x->sources[rt->src];
     size_t len = rt->next_hop.family == AF_INET6 ? packet_build_ns(slot, w->mac, src, &rt->next_hop)
                                                   : packet_build_arp_request(slot, w->mac, src, &rt->next_hop);
-    sender_commit(x->snd, rt->way, len, &rt->next_hop);
+    sender_commit(snd, rt->way, len, &rt->next_hop);
 }
 
 /* Asks every unknown next hop for its MAC, ARP_TRIES times at most. */
@@ -609,13 +733,13 @@ static void resolve_neighbours(struct eng *x)
                 ask_neighbour(x, &x->routes[i]);
                 asked++;
             }
-        sender_flush(x->snd);
+        sender_flush(x->st[0].snd);
         if (!asked)
             return;
         uint64_t end = now_ns() + wait;
         bool all = false;
-        while (!all && !*x->job->stop && x->now < end) {
-            nap(x, end);
+        while (!all && !*x->job->stop && x->st[0].now < end) {
+            nap(&x->st[0], end);
             all = true;
             for (uint32_t i = 0; i < x->nroutes && all; i++)
                 all = __atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE);
@@ -642,8 +766,14 @@ static void init_rate(struct eng *x, const struct timing_conf *tc)
     start = MIN(start, hi);
     uint64_t now = now_ns();
     ratectl_init(&x->ctl, start, lo, hi, now);
-    rate_init(&x->rl, x->ctl.rate, now);
-    x->now = now;
+    x->rate = x->ctl.rate;
+    x->nthreads = hi > THREAD_RATE ? x->job->raw->nsnd : 1;
+    for (uint32_t t = 0; t < x->nthreads; t++) {
+        struct sendthread *st = &x->st[t];
+        st->rate = x->rate;
+        rate_init(&st->rl, x->rate / x->nthreads, now);
+        st->now = now;
+    }
     x->next_tick = now + TICK_NS;
     x->next_report = now + REPORT_NS;
 }
@@ -662,6 +792,8 @@ static void eng_free(struct eng *x)
 {
     free(x->port_index);
     free(x->mod_base);
+    free(x->mod_off);
+    free(x->haddr);
     free(x->htab);
     free(x->rtab);
     free(x->active);
@@ -684,7 +816,9 @@ int engine_run(const struct engine_job *job, err_t *e)
     if (!x)
         return -1;
     x->job = job;
-    x->snd = &job->raw->snd;
+    x->nthreads = 1;
+    for (uint32_t t = 0; t < ENGINE_THREADS; t++)
+        x->st[t] = (struct sendthread){.x = x, .snd = &job->raw->snd[t < job->raw->nsnd ? t : 0], .t = t};
     x->base = *job->stats;
     int rc = eng_setup(x, e);
     pthread_t tid;

@@ -44,8 +44,11 @@
 
 /* The privileged handles of the raw scans, opened once per run before
  * privileges are dropped: the sender's sockets and the capture. */
+#define ENGINE_THREADS 4 /* sending threads at most (one per CPU) */
+
 struct raw_handles {
-    struct sender snd;
+    struct sender snd[ENGINE_THREADS]; /* one per sending thread */
+    uint32_t nsnd;
     struct netinfo ni;
     pcap_t *pc;
     int dlt;

@@ -68,6 +68,7 @@ int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err
         return -1;
     }
     g->n = nhosts;
+    g->stride = (uint32_t)per_host;
     for (uint32_t h = 0; h < nhosts; h++) {
         struct port_result *base = g->store + (size_t)h * per_host;
         g->hosts[h].ports[PROTO_TCP] = base;

@@ -102,7 +102,10 @@ struct host_result {
 struct group {
     struct host_result *hosts;
     uint32_t n;
-    struct port_result *store; /* one block for all hosts' port arrays */
+    struct port_result *store; /* one block for all hosts' port arrays: host h's
+                                  start at store + h * stride (TCP, then UDP),
+                                  whatever order hosts[] is later sorted in */
+    uint32_t stride;
 };
 
 const char *state_name(enum port_state s);

@@ -227,20 +227,21 @@ bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_
     double got = (double)(replies - c->replies0), ratio = MIN(1.0, got / (double)ds), old = c->rate;
     c->t0 = now;
     c->replies0 = replies;
-    /* A drop counts only when chance cannot explain it: at a 12 % reply
-     * share (one host in eight up) an interval of 256 probes expects 32
-     * replies, give or take 6, and the best of many intervals sits well
-     * above the mean.  Three standard deviations of the expected count. */
+    /* The reference is the pass's running mean share, not its best: the
+     * share measured over one interval wanders with where its edges fall
+     * (replies are counted in capture blocks, RTTs in milliseconds), and
+     * the best of many such intervals sits a quarter above the truth, so
+     * against it ordinary intervals read as loss.  A drop counts when it
+     * is a quarter of the mean and more than three standard deviations of
+     * the expected count, which an overrun bottleneck's losses are. */
     double expect = c->best * (double)ds;
-    bool fewer = got < expect - MAX(0.15 * expect, 3 * sqrt(expect));
-    if (fewer && c->best >= 0.05) {
+    bool fewer = c->best >= 0.05 && got < expect - MAX(0.25 * expect, 3 * sqrt(expect));
+    if (fewer) {
         c->rate = MAX(c->lo, c->rate / 2);
         c->slow_start = false;
     } else {
         c->rate = MIN(c->hi, c->slow_start ? c->rate * 2 : c->rate + c->hi / 32);
+        c->best = c->best < 0 ? ratio : c->best + (ratio - c->best) / 4;
     }
-    /* The best ratio fades a little, so one lucky interval cannot hold the
-     * rate down for the rest of the pass. */
-    c->best = MAX(c->best * 0.98, ratio);
     return c->rate != old;
 }

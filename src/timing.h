@@ -17,7 +17,8 @@
  *    a smaller share when pushed harder; random loss answers the same share
  *    at any rate, so it does not slow the scan (nmap's engine cannot tell the
  *    two apart and crawls on lossy links).  Slow start doubles the rate each
- *    interval; a ratio below 3/4 of the pass's best halves it; after that it
+ *    interval; a ratio a quarter below the pass's running mean (and beyond
+ *    chance) halves it; after that it
  *    grows additively.  Hosts that answer almost nothing give no signal.
  *  - Templates: -T0..-T5 with nmap's values. */
 #ifndef SCOUT_TIMING_H
@@ -76,7 +77,8 @@ void rate_set(struct ratelimit *r, double rate);
 
 struct rate_ctl {
     double rate, lo, hi;    /* probes per second now; floor; ceiling */
-    double best;            /* best reply ratio of this pass, < 0 = none yet */
+    double best;            /* the pass's running mean reply ratio (intervals
+                               without a drop), < 0 = none yet */
     bool slow_start;
     uint64_t t0, replies0;  /* start of the current interval */
     /* Probes sent, sampled every millisecond: replies are set against the

@@ -106,18 +106,22 @@ void test_timing_parse(void)
 }
 
 /* A simulated bottleneck of 10k probes/s in front of a host that answers
- * 96 % of what reaches it: the controller settles under the bottleneck. */
+ * 96 % of what reaches it: the controller settles around the bottleneck
+ * (AIMD's saw-tooth: the mean rate of the last second is returned). */
 static double ratectl_run(double bottleneck, double answer_share, uint64_t *t, struct rate_ctl *c)
 {
     uint64_t sent = 0, replies = 0;
+    double tail = 0;
     for (int step = 0; step < 400; step++) { /* 400 x 10 ms */
+        if (step >= 300)
+            tail += c->rate / 100;
         double n = c->rate / 100, through = MIN(n, bottleneck / 100);
         sent += (uint64_t)n;
         replies += (uint64_t)(through * answer_share);
         *t += 10 * NS_PER_MS;
         ratectl_update(c, sent, replies, 0, *t, *t);
     }
-    return c->rate;
+    return tail;
 }
 
 void test_timing_ratectl(void)
