@@ -71,3 +71,13 @@ bool tcp_classify_icmp(const struct reply *r, struct port_result *out)
     return r->icmp6 ? classify_icmp6(r->icmp_type, r->icmp_code, out)
                     : classify_icmp(r->icmp_type, r->icmp_code, out);
 }
+
+bool tcp_classify_reset(const struct reply *r, uint8_t state, struct port_result *out)
+{
+    if (r->kind != REPLY_TCP)
+        return tcp_classify_icmp(r, out);
+    if (!(r->flags & TH_RST))
+        return false;
+    *out = (struct port_result){.state = state, .reason = R_RESET};
+    return true;
+}

@@ -19,6 +19,10 @@ bool tcp_validate(const struct probe_ctx *c, const struct reply *r, struct probe
  * false for anything else (including a TCP segment). */
 bool tcp_classify_icmp(const struct reply *r, struct port_result *out);
 
+/* The table of the scans a reset decides: an ICMP unreachable filtered, a
+ * RST `state` (reason reset), anything else nothing. */
+bool tcp_classify_reset(const struct reply *r, uint8_t state, struct port_result *out);
+
 /* Declares the prepare() of a module whose probe carries `flags`. */
 #define TCP_PREPARE(fn, flags) \
     static int fn(struct probe_tmpl *t, err_t *e) { return tcp_prepare(t, flags, e); }

@@ -8,12 +8,7 @@
 static bool classify(const struct probe_ctx *c, const struct reply *r, struct port_result *out)
 {
     (void)c;
-    if (r->kind != REPLY_TCP)
-        return tcp_classify_icmp(r, out);
-    if (!(r->flags & TH_RST))
-        return false;
-    *out = (struct port_result){.state = r->window ? PS_OPEN : PS_CLOSED, .reason = R_RESET};
-    return true;
+    return tcp_classify_reset(r, r->window ? PS_OPEN : PS_CLOSED, out);
 }
 
 TCP_PREPARE(prepare, TH_ACK)
