@@ -36,7 +36,7 @@ test_service_bad_db() {
     check "an unterminated regex and an unknown directive too" \
         bash -c "grep -q 'bad-probes:5:' <<<'$err' && grep -q 'bad-probes:6: unknown directive' <<<'$err' && grep -q 'bad-probes:8:' <<<'$err'"
     check "the good lines still identify ssh" grep -qE "^22/tcp +open +ssh +OpenSSH" "$WORK/bad-db.txt"
-    expect_exit 1 "a missing probe database is a clear error" \
+    expect_exit 2 "a missing probe database is a clear error (bad input)" \
         ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV --versiondb /nonexistent -p 22 $LAB_T6
 }
 
