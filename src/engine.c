@@ -514,7 +514,11 @@ static void run_passes(struct eng *x, const struct perm *pm)
         x->job->stats->send_ns += now_ns() - t0;
         if (sent == 0)
             break;
-        wait_replies(x, pass_timeout(x), before, sent);
+        uint64_t wait = pass_timeout(x);
+        if (debug_on(x->job->conf, 1))
+            debug_line("raw engine: pass %u sent %lu probes; waiting up to %.0f ms for their replies", pass,
+                       (unsigned long)sent, (double)wait / 1e6);
+        wait_replies(x, wait, before, sent);
         uint64_t gained = rx_answers(x) - before;
         if (pass > 0) {
             lost += gained; /* answered only when asked again: lost before */

@@ -6,6 +6,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <net/if_arp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -58,6 +59,35 @@ static int check_send_eth(const struct raw_handles *h, const struct conf *c, err
     return 0;
 }
 
+/* The interfaces the targets' paths leave by: -e's, else those of every
+ * target (of an evenly spaced sample of 65536 for larger scans).  A target
+ * whose interface is missed still goes out, through the IP layer. */
+static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, const struct nr_iface *only,
+                            int *ifs)
+{
+    if (only) {
+        ifs[0] = only->index;
+        return 1;
+    }
+    uint32_t n = 0;
+    uint64_t total = c->targets.total, step = MAX(1, total / 65536);
+    for (uint64_t i = 0; i < total && n < SEND_MAX_WAYS - 2; i += step) {
+        struct addr dst;
+        const char *name;
+        struct path pa;
+        err_t ignore;
+        targets_get(&c->targets, i, &dst, &name);
+        if (netinfo_path(&h->ni, &dst, NULL, NULL, &pa, &ignore) < 0)
+            continue;
+        uint32_t k = 0;
+        while (k < n && ifs[k] != pa.iface->index)
+            k++;
+        if (k == n)
+            ifs[n++] = pa.iface->index;
+    }
+    return n;
+}
+
 int raw_handles_open(struct raw_handles *h, const struct conf *c, err_t *e)
 {
     memset(h, 0, sizeof *h);
@@ -70,12 +100,37 @@ int raw_handles_open(struct raw_handles *h, const struct conf *c, err_t *e)
     }
     if (c->send_eth && check_send_eth(h, c, e) < 0)
         return -2;
+    int ifs[SEND_MAX_WAYS];
+    uint32_t nifs = c->send_ip ? 0 : used_ifaces(h, c, ifc, ifs);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     h->nsnd = (uint32_t)MAX(1, MIN(cpus, ENGINE_THREADS));
     for (uint32_t t = 0; t < h->nsnd; t++)
-        if (sender_open(&h->snd[t], &h->ni, c->iface, c->send_ip, e) < 0)
+        if (sender_open(&h->snd[t], &h->ni, ifs, nifs, e) < 0)
             return -1;
     return open_capture(h, c->iface ? c->iface : "any", e);
+}
+
+static void *close_one(void *arg)
+{
+    sender_close(arg);
+    return NULL;
+}
+
+/* Each sender's sockets wait out RCU grace periods as they close: the
+ * senders close side by side. */
+static void close_senders(struct raw_handles *h)
+{
+    pthread_t tid[ENGINE_THREADS];
+    bool own[ENGINE_THREADS] = {false};
+    for (uint32_t t = 1; t < h->nsnd; t++)
+        own[t] = pthread_create(&tid[t], NULL, close_one, &h->snd[t]) == 0;
+    for (uint32_t t = 0; t < h->nsnd; t++)
+        if (!own[t])
+            sender_close(&h->snd[t]);
+    for (uint32_t t = 1; t < h->nsnd; t++)
+        if (own[t])
+            pthread_join(tid[t], NULL);
+    h->nsnd = 0;
 }
 
 void raw_handles_close(struct raw_handles *h)
@@ -83,8 +138,6 @@ void raw_handles_close(struct raw_handles *h)
     if (h->pc)
         pcap_close(h->pc);
     h->pc = NULL;
-    for (uint32_t t = 0; t < h->nsnd; t++)
-        sender_close(&h->snd[t]);
-    h->nsnd = 0;
+    close_senders(h);
     netinfo_free(&h->ni);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "debug.h"
 #include "output/output.h"
 #include "progress.h"
 #include "stage.h"
@@ -127,9 +128,16 @@ static int stages_run(const struct scan_env *env, void **st, struct group *g, ui
         g->hosts[i].start_ns = now;
         g->hosts[i].start = wall;
     }
-    for (size_t i = 0; scan_stages[i] && !*env->stop; i++)
-        if (scan_stages[i]->wanted(env->conf) && scan_stages[i]->run(st[i], env, g, seed, e) < 0)
+    for (size_t i = 0; scan_stages[i] && !*env->stop; i++) {
+        if (!scan_stages[i]->wanted(env->conf))
+            continue;
+        uint64_t t0 = now_ns();
+        if (scan_stages[i]->run(st[i], env, g, seed, e) < 0)
             return -1;
+        if (debug_on(env->conf, 1))
+            debug_line("stage %s: %u hosts in %.3f s", scan_stages[i]->name, g->n,
+                       (double)(now_ns() - t0) / 1e9);
+    }
     return 0;
 }
 
@@ -187,11 +195,14 @@ int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *
         rc = stages_run(&s->env, s->st, &g, mix64(c->seed + gi), e);
         /* Probed in random order, reported in the order the user gave. */
         qsort(g.hosts, g.n, sizeof *g.hosts, by_target_index);
+        uint64_t t0 = now_ns();
         for (uint32_t i = 0; rc == 0 && i < g.n; i++) {
             stats->hosts_done++;
             outputs_host(outs, &g.hosts[i]);
         }
         group_free(&g);
+        if (debug_on(c, 1))
+            debug_line("outputs: %u hosts in %.3f s", g.n, (double)(now_ns() - t0) / 1e9);
     }
     progress_done(&s->prog, stats, now_ns());
     *interrupted = *stop != 0;

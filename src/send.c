@@ -67,21 +67,17 @@ static int open_ip(struct send_way *w, int family, err_t *e)
     return w->buf && w->dst && w->len ? 0 : err_set(e, "out of memory");
 }
 
-static bool wants_ring(const struct nr_iface *ifc, const char *only_if)
-{
-    if (only_if && strcmp(ifc->name, only_if) != 0)
-        return false;
-    return ifc->type == ARPHRD_ETHER && (ifc->flags & IFF_UP);
-}
-
-int sender_open(struct sender *s, const struct netinfo *ni, const char *only_if, bool send_ip, err_t *e)
+int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, err_t *e)
 {
     memset(s, 0, sizeof *s);
     for (uint32_t i = 0; i < SEND_MAX_WAYS; i++)
         s->way[i].fd = -1;
-    for (uint32_t i = 0; !send_ip && i < ni->nifs && s->nways < SEND_MAX_WAYS - 2; i++)
-        if (wants_ring(&ni->ifs[i], only_if) && open_ring(&s->way[s->nways++], &ni->ifs[i], e) < 0)
+    for (uint32_t i = 0; i < nifs && s->nways < SEND_MAX_WAYS - 2; i++) {
+        const struct nr_iface *ifc = netinfo_iface(ni, ifs[i]);
+        if (ifc && ifc->type == ARPHRD_ETHER && (ifc->flags & IFF_UP) &&
+            open_ring(&s->way[s->nways++], ifc, e) < 0)
             return -1;
+    }
     if (open_ip(&s->way[s->nways++], AF_INET, e) < 0 || open_ip(&s->way[s->nways++], AF_INET6, e) < 0)
         return -1;
     return 0;

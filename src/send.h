@@ -49,11 +49,12 @@ struct sender {
     uint64_t sent, dropped; /* frames handed to the kernel; refused by it */
 };
 
-/* Opens a way for every up Ethernet interface (only `only_if` when given)
- * unless send_ip, and raw IP sockets for both families.  Returns 0, or -1
- * with e set (no privilege: the message says what is needed). */
-int sender_open(struct sender *s, const struct netinfo *ni, const char *only_if, bool send_ip,
-                err_t *e);
+/* Opens a way for each of the interfaces ifs[0..nifs) that is up and has
+ * Ethernet, and raw IP sockets for both families (the way for everything
+ * else).  Each AF_PACKET socket costs an RCU grace period (~25 ms) to
+ * close, so only the interfaces a scan uses are asked for.  Returns 0, or
+ * -1 with e set (no privilege: the message says what is needed). */
+int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, err_t *e);
 void sender_close(struct sender *s);
 
 /* The way for an Ethernet interface, or the IP way of a family; -1 if none. */

@@ -220,8 +220,10 @@ bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_
         return false;
     uint64_t ds = sent_by(c, now - srtt_ns) - sent_by(c, c->t0 - srtt_ns);
     /* Replies are set against the probes they answer, so intervals can be
-     * short: 2 RTTs while finding the capacity, 4 after. */
-    uint64_t interval = MAX((c->slow_start ? 2 : 4) * srtt_ns, 50 * NS_PER_MS);
+     * short: 2 RTTs (10 ms at least) while finding the capacity, so that a
+     * LAN scan is at full rate within a tenth of a second; 4 RTTs (50 ms at
+     * least) after, for steadier judgements. */
+    uint64_t interval = c->slow_start ? MAX(2 * srtt_ns, 10 * NS_PER_MS) : MAX(4 * srtt_ns, 50 * NS_PER_MS);
     if (now - c->t0 < interval || ds < 256)
         return false;
     double got = (double)(replies - c->replies0), ratio = MIN(1.0, got / (double)ds), old = c->rate;
