@@ -32,7 +32,9 @@ static int open_capture(struct raw_handles *h, const char *ifname, err_t *e)
      * (or after 1 ms), instead of a wake-up per packet, which at full rate
      * cost more than decoding them. */
     pcap_set_timeout(h->pc, 1);
-    pcap_set_buffer_size(h->pc, 32 << 20);
+    /* 8 MiB: a quarter of a second of replies at the machine's ceiling;
+     * the kernel zeroes every page of it at open. */
+    pcap_set_buffer_size(h->pc, 8 << 20);
     if (pcap_activate(h->pc) < 0)
         return err_set(e, "capture on %s: %s", ifname, pcap_geterr(h->pc));
     pcap_setnonblock(h->pc, 1, errbuf);
@@ -116,8 +118,8 @@ static void *close_one(void *arg)
     return NULL;
 }
 
-/* Each sender's sockets wait out RCU grace periods as they close: the
- * senders close side by side. */
+/* Each sender's sockets, and the capture's, wait out RCU grace periods as
+ * they close: they close side by side. */
 static void close_senders(struct raw_handles *h)
 {
     pthread_t tid[ENGINE_THREADS];
@@ -133,11 +135,21 @@ static void close_senders(struct raw_handles *h)
     h->nsnd = 0;
 }
 
+static void *close_capture(void *arg)
+{
+    pcap_close(arg);
+    return NULL;
+}
+
 void raw_handles_close(struct raw_handles *h)
 {
-    if (h->pc)
+    pthread_t tid;
+    bool own = h->pc && pthread_create(&tid, NULL, close_capture, h->pc) == 0;
+    if (h->pc && !own)
         pcap_close(h->pc);
     h->pc = NULL;
     close_senders(h);
+    if (own)
+        pthread_join(tid, NULL);
     netinfo_free(&h->ni);
 }
