@@ -108,8 +108,3 @@ void confirm_group(const struct conf *c, struct group *g, const volatile sig_ato
         check_host(h, port, n);
     }
 }
-
-bool confirm_proxied(const struct host_result *h)
-{
-    return h->confirm.sampled && h->confirm.reset * 2 >= h->confirm.sampled;
-}

@@ -22,7 +22,5 @@
 
 /* Checks every host of g that needs it; fills host_result.confirm. */
 void confirm_group(const struct conf *c, struct group *g, const volatile sig_atomic_t *stop);
-/* Whether a host's sample says a proxy answered for it (most were reset). */
-bool confirm_proxied(const struct host_result *h);
 
 #endif

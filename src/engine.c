@@ -814,6 +814,23 @@ static int eng_setup(struct eng *x, err_t *e)
     return x->nsources ? set_filter(x, e) : 0;
 }
 
+/* Sends and receives until the passes are done (with no routable host,
+ * nothing: every pair stays silent). */
+static int probe_all(struct eng *x, const struct perm *pm, err_t *e)
+{
+    pthread_t tid;
+    if (!x->nsources)
+        return 0;
+    if (pthread_create(&tid, NULL, receiver, x) != 0)
+        return err_set(e, "cannot start the receiver thread");
+    init_rate(x, &x->job->conf->timing);
+    resolve_neighbours(x);
+    run_passes(x, pm);
+    x->done = 1;
+    pthread_join(tid, NULL);
+    return 0;
+}
+
 int engine_run(const struct engine_job *job, err_t *e)
 {
     struct eng *x = xcalloc(1, sizeof *x, e);
@@ -825,25 +842,13 @@ int engine_run(const struct engine_job *job, err_t *e)
         x->st[t] = (struct sendthread){.x = x, .snd = &job->raw->snd[t < job->raw->nsnd ? t : 0], .t = t};
     x->base = *job->stats;
     int rc = eng_setup(x, e);
-    pthread_t tid;
-    if (rc == 0 && x->nsources && pthread_create(&tid, NULL, receiver, x) != 0)
-        rc = err_set(e, "cannot start the receiver thread");
-    if (rc == 0 && x->nsources) {
-        init_rate(x, &job->conf->timing);
-        resolve_neighbours(x);
-        struct perm pm;
+    struct perm pm;
+    if (rc == 0) {
         perm_init(&pm, x->mod_base[x->nmods], job->seed, job->conf->sequential);
-        run_passes(x, &pm);
-        x->done = 1;
-        pthread_join(tid, NULL);
-        if (!*job->stop)
-            mark_silent(x, &pm);
-    } else if (rc == 0) {
-        struct perm pm; /* nothing routable: every pair is silent */
-        perm_init(&pm, x->mod_base[x->nmods], job->seed, job->conf->sequential);
-        if (!*job->stop)
-            mark_silent(x, &pm);
+        rc = probe_all(x, &pm, e);
     }
+    if (rc == 0 && !*job->stop)
+        mark_silent(x, &pm);
     if (rc == 0)
         finish(x);
     eng_free(x);

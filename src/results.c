@@ -121,3 +121,8 @@ void host_state_counts(const struct host_result *h, enum proto p, uint32_t nport
     for (uint32_t i = 0; i < nports; i++)
         counts[h->ports[p][i].state < PS_COUNT ? h->ports[p][i].state : 0]++;
 }
+
+bool confirm_proxied(const struct host_result *h)
+{
+    return h->confirm.sampled && h->confirm.reset * 2 >= h->confirm.sampled;
+}

@@ -117,6 +117,9 @@ int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err
 void group_free(struct group *g);
 /* The service found on TCP port index pi of h, or NULL. */
 const struct service_info *host_service(const struct host_result *h, uint32_t pi);
+/* Whether the SYN-proxy check (confirm.c) found a proxy answering for the
+ * host: most of its sampled connections were reset. */
+bool confirm_proxied(const struct host_result *h);
 /* Counts a host's ports per state for protocol p. */
 void host_state_counts(const struct host_result *h, enum proto p, uint32_t nports,
                        uint32_t counts[PS_COUNT]);

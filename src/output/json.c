@@ -4,12 +4,11 @@
  *    "reason_ttl", "service"}              one per reported port
  *   {"event":"host", "ip", "hostname", "status", "reason", "srtt_us",
  *    "ports_scanned", "extraports": {state: count}, "timed_out",
- *    "confirm": {"sampled", "reset", "proxied"} or null (confirm.h)}
+ *    "confirm": {"sampled", "reset", "proxied"} or null (confirm.c)}
  *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "exit",
  *    "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
  * Ports folded into "extraports" follow the same rule as the other formats
  * (-v shows more, --open only open ones). */
-#include "confirm.h"
 #include "output.h"
 
 struct json_state {

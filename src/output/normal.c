@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "confirm.h"
 #include "output.h"
 
 struct normal_state {

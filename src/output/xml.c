@@ -4,7 +4,6 @@
  * closing <runstats> written on every exit path, interrupted ones included. */
 #include <string.h>
 
-#include "confirm.h"
 #include "output.h"
 
 struct xml_state {
