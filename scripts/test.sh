@@ -10,7 +10,7 @@ make -j2 build/scout build/san/scout build/san/unit
 echo "### unit tests"
 ./build/san/unit
 echo "### fuzz smoke runs (20 s each): a crash fails the run"
-make fuzz
+make -j2 fuzz
 mkdir -p build/fuzz/corpus
 printf '\x0010.0.1-3.1,5' >build/fuzz/corpus/seed1
 printf '\x01U:53,T:80-90,http' >build/fuzz/corpus/seed2
