@@ -501,13 +501,23 @@ static void wait_replies(struct eng *x, uint64_t ns, uint64_t before, uint64_t s
         nap(&x->st[0], end);
 }
 
+/* Hosts still to be found up (discovery) among those probed. */
+static uint64_t undecided_hosts(const struct eng *x)
+{
+    const struct group *g = x->job->g;
+    uint64_t n = 0;
+    for (uint32_t h = 0; h < g->n; h++)
+        n += x->active[h] == 1 && __atomic_load_n(&g->hosts[h].status, __ATOMIC_ACQUIRE) != HOST_UP;
+    return n;
+}
+
 static void run_passes(struct eng *x, const struct perm *pm)
 {
     const struct timing_conf *tc = &x->job->conf->timing;
     uint64_t lost = 0;
     uint32_t empty = 0;
     for (uint32_t pass = 0; !*x->job->stop; pass++) {
-        uint64_t before = rx_answers(x);
+        uint64_t before = rx_answers(x), open_hosts = undecided_hosts(x);
         ratectl_new_pass(&x->ctl, total_sent(x), before, now_ns());
         uint64_t t0 = now_ns();
         uint64_t sent = send_pass(x, pm, pass > 0);
@@ -518,7 +528,9 @@ static void run_passes(struct eng *x, const struct perm *pm)
         if (debug_on(x->job->conf, 1))
             debug_line("raw engine: pass %u sent %lu probes; waiting up to %.0f ms for their replies", pass,
                        (unsigned long)sent, (double)wait / 1e6);
-        wait_replies(x, wait, before, sent);
+        /* A discovery pass is over once every host it asked is up: one
+         * answer per host decides it, whatever its other probes get. */
+        wait_replies(x, wait, before, x->job->mods[0].ops->discovery ? MIN(sent, open_hosts) : sent);
         uint64_t gained = rx_answers(x) - before;
         if (pass > 0) {
             lost += gained; /* answered only when asked again: lost before */

@@ -61,8 +61,8 @@ static int check_send_eth(const struct raw_handles *h, const struct conf *c, err
     return 0;
 }
 
-/* The interfaces the targets' paths leave by: -e's, else those of every
- * target (of an evenly spaced sample of 65536 for larger scans).  A target
+/* The interfaces the targets' paths leave by: -e's, else those of the
+ * targets (of an evenly spaced sample of 4096 for larger scans).  A target
  * whose interface is missed still goes out, through the IP layer. */
 static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, const struct nr_iface *only,
                             int *ifs)
@@ -72,7 +72,7 @@ static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, c
         return 1;
     }
     uint32_t n = 0;
-    uint64_t total = c->targets.total, step = MAX(1, total / 65536);
+    uint64_t total = c->targets.total, step = MAX(1, total / 4096);
     for (uint64_t i = 0; i < total && n < SEND_MAX_WAYS - 2; i += step) {
         struct addr dst;
         const char *name;

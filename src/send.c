@@ -12,11 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* 16 blocks of 64 KiB: 4096 slots of SEND_FRAME bytes, 1 MiB per interface.
- * Slots come back only once the kernel has freed each frame (on veth, once
- * the peer has taken it), so the ring must cover a burst's worth. */
-#define RING_BLOCK (1u << 16)
-#define RING_BLOCKS 16u
+/* 256 page-sized blocks: 4096 slots of SEND_FRAME bytes, 1 MiB per
+ * interface.  Slots come back only once the kernel has freed each frame (on
+ * veth, once the peer has taken it), so the ring must cover a burst's
+ * worth; single pages, because the kernel allocates each block whole and
+ * larger ones took it tens of milliseconds to find. */
+#define RING_BLOCK 4096u
+#define RING_BLOCKS 256u
 #define IP_BATCH 64u
 /* Frame data starts after the aligned tpacket2_hdr (the kernel reads it at
  * tp_hdrlen - sizeof(struct sockaddr_ll) for TPACKET_V2). */

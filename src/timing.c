@@ -234,10 +234,10 @@ bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_
      * (replies are counted in capture blocks, RTTs in milliseconds), and
      * the best of many such intervals sits a quarter above the truth, so
      * against it ordinary intervals read as loss.  A drop counts when it
-     * is a quarter of the mean and more than three standard deviations of
-     * the expected count, which an overrun bottleneck's losses are. */
+     * is 15 % of the mean and more than three standard deviations of the
+     * expected count, which an overrun bottleneck's losses are. */
     double expect = c->best * (double)ds;
-    bool fewer = c->best >= 0.05 && got < expect - MAX(0.25 * expect, 3 * sqrt(expect));
+    bool fewer = c->best >= 0.05 && got < expect - MAX(0.15 * expect, 3 * sqrt(expect));
     if (fewer) {
         c->rate = MAX(c->lo, c->rate / 2);
         c->slow_start = false;

@@ -17,7 +17,7 @@
  *    a smaller share when pushed harder; random loss answers the same share
  *    at any rate, so it does not slow the scan (nmap's engine cannot tell the
  *    two apart and crawls on lossy links).  Slow start doubles the rate each
- *    interval; a ratio a quarter below the pass's running mean (and beyond
+ *    interval; a ratio 15 % below the pass's running mean (and beyond
  *    chance) halves it; after that it
  *    grows additively.  Hosts that answer almost nothing give no signal.
  *  - Templates: -T0..-T5 with nmap's values. */
