@@ -209,7 +209,7 @@ static void build_host(struct nlbuf *nb)
         {"172.17.0.0", 16, 0, NULL, NULL, ETH2, 1, 0, 0},
         {"172.17.0.0", 16, 0, "10.0.0.1", NULL, ETH1, 10, 0, 0},
         {"203.0.113.0", 24, RTN_LOCAL, NULL, NULL, LO, 0, 0, 0},
-        {"8.8.8.0", 24, 0, "10.0.0.1", NULL, ETH1, 0, 200, 0},         /* table 200 */
+        {"198.19.77.0", 24, 0, "10.0.0.1", NULL, ETH1, 0, 200, 0},         /* table 200 */
         {"198.51.100.0", 24, 0, NULL, NULL, ETH1, 0, 252, RT_TABLE_MAIN}, /* RTA_TABLE */
         {"198.51.101.0", 24, 0, NULL, NULL, ETH1, 0, 0, 1000},          /* table 1000 */
         {"198.51.102.0", 24, RTN_BROADCAST, NULL, NULL, ETH1, 0, 0, 0},  /* not kept */
@@ -301,7 +301,7 @@ void test_netroute_paths(void)
     CHECK(load_host(&ni) == 4 + 7 + 15 + 6);
     static const struct want ok[] = {
         /* default: the lower metric of two, through a gateway with a MAC */
-        {"198.51.100.77", NULL, NULL, "eth0", "192.168.1.1", "192.168.1.10", false, MAC_A},
+        {"198.19.77.7", NULL, NULL, "eth0", "192.168.1.1", "192.168.1.10", false, MAC_A},
         /* on-link /24: the route's prefsrc, a failed entry is no MAC */
         {"192.168.1.20", NULL, NULL, "eth0", "192.168.1.20", "192.168.1.10", true, NULL},
         {"192.168.1.21", NULL, NULL, "eth0", "192.168.1.21", "192.168.1.10", true, MAC_B},
@@ -312,10 +312,10 @@ void test_netroute_paths(void)
         /* a lower metric through a down link loses to an up one */
         {"172.17.1.1", NULL, NULL, "eth1", "10.0.0.1", "10.0.0.5", false, MAC_C},
         /* -e eth1: the default through eth1 despite its metric */
-        {"198.51.100.77", "eth1", NULL, "eth1", "10.0.0.1", "10.0.0.5", false, MAC_C},
+        {"198.19.77.7", "eth1", NULL, "eth1", "10.0.0.1", "10.0.0.5", false, MAC_C},
         {"192.168.1.20", "", NULL, "eth0", "192.168.1.20", "192.168.1.10", true, NULL},
         /* -S kept as given */
-        {"198.51.100.77", NULL, "192.0.2.99", "eth0", "192.168.1.1", "192.0.2.99", false, MAC_A},
+        {"198.19.77.7", NULL, "192.0.2.99", "eth0", "192.168.1.1", "192.0.2.99", false, MAC_A},
         /* other tables ignored; RTA_TABLE overrides rtm_table */
         {"198.51.100.1", NULL, NULL, "eth1", "198.51.100.1", "10.0.0.5", true, NULL},
         {"198.51.101.1", NULL, NULL, "eth0", "192.168.1.1", "192.168.1.10", false, MAC_A},
@@ -341,9 +341,9 @@ void test_netroute_paths(void)
     check_fails(&ni, "172.16.9.9", NULL, NULL, "172.16.0.0/16 is unreachable");
     check_fails(&ni, "172.16.9.9", "eth0", NULL, "unreachable");
     check_fails(&ni, "2001:db8:dead::1", NULL, NULL, "blackhole");
-    check_fails(&ni, "198.51.100.77", "eth9", NULL, "no interface named eth9");
-    check_fails(&ni, "198.51.100.77", "eth2", NULL, "no route to 198.51.100.77 through eth2");
-    check_fails(&ni, "198.51.100.77", NULL, "2001:db8::1", "other family");
+    check_fails(&ni, "198.19.77.7", "eth9", NULL, "no interface named eth9");
+    check_fails(&ni, "198.19.77.7", "eth2", NULL, "no route to 198.19.77.7 through eth2");
+    check_fails(&ni, "198.19.77.7", NULL, "2001:db8::1", "other family");
     CHECK(netinfo_iface_by_name(&ni, "eth9") == NULL);
     CHECK(netinfo_iface_by_name(&ni, "eth1") == netinfo_iface(&ni, ETH1));
     CHECK(netinfo_iface(&ni, 99) == NULL);
