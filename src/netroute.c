@@ -130,14 +130,23 @@ static void *grow(void *arr, uint32_t n, size_t size, err_t *e)
 /* Each parser returns 1 when it kept the message, 0 when it skipped it, -1
  * with e set on a cap or an allocation failure. */
 
+/* A message's fixed header into hdr and its attributes into tb; false if
+ * the message is too short for the header. */
+static bool msg_split(const uint8_t *body, size_t len, void *hdr, size_t hlen, struct attr *tb)
+{
+    if (len < NLMSG_ALIGN(hlen))
+        return false;
+    memcpy(hdr, body, hlen);
+    attrs_parse(body + NLMSG_ALIGN(hlen), len - NLMSG_ALIGN(hlen), tb);
+    return true;
+}
+
 static int parse_link(struct netinfo *ni, const uint8_t *body, size_t len, err_t *e)
 {
     struct ifinfomsg ifi;
     struct attr tb[ATTR_MAX];
-    if (len < sizeof ifi)
+    if (!msg_split(body, len, &ifi, sizeof ifi, tb))
         return 0;
-    memcpy(&ifi, body, sizeof ifi);
-    attrs_parse(body + NLMSG_ALIGN(sizeof ifi), len - NLMSG_ALIGN(sizeof ifi), tb);
     const struct attr *name = &tb[IFLA_IFNAME];
     size_t nlen = name->data ? strnlen((const char *)name->data, name->len) : 0;
     if (ifi.ifi_index <= 0 || nlen == 0 || nlen >= IF_NAMESIZE)
@@ -160,10 +169,8 @@ static int parse_address(struct netinfo *ni, const uint8_t *body, size_t len, er
 {
     struct ifaddrmsg ifa;
     struct attr tb[ATTR_MAX];
-    if (len < sizeof ifa)
+    if (!msg_split(body, len, &ifa, sizeof ifa, tb))
         return 0;
-    memcpy(&ifa, body, sizeof ifa);
-    attrs_parse(body + NLMSG_ALIGN(sizeof ifa), len - NLMSG_ALIGN(sizeof ifa), tb);
     struct nr_addr a;
     memset(&a, 0, sizeof a);
     /* IFA_LOCAL is the address itself; on a point-to-point link IFA_ADDRESS
@@ -207,10 +214,8 @@ static int parse_route(struct netinfo *ni, const uint8_t *body, size_t len, err_
 {
     struct rtmsg rtm;
     struct attr tb[ATTR_MAX];
-    if (len < sizeof rtm)
+    if (!msg_split(body, len, &rtm, sizeof rtm, tb))
         return 0;
-    memcpy(&rtm, body, sizeof rtm);
-    attrs_parse(body + NLMSG_ALIGN(sizeof rtm), len - NLMSG_ALIGN(sizeof rtm), tb);
     uint32_t table = rtm.rtm_table;
     attr_u32(&tb[RTA_TABLE], &table); /* tables above 255 live only here */
     if (table != RT_TABLE_MAIN || (rtm.rtm_flags & RTM_F_CLONED) ||
@@ -241,10 +246,8 @@ static int parse_neigh(struct netinfo *ni, const uint8_t *body, size_t len, err_
 {
     struct ndmsg ndm;
     struct attr tb[ATTR_MAX];
-    if (len < sizeof ndm)
+    if (!msg_split(body, len, &ndm, sizeof ndm, tb))
         return 0;
-    memcpy(&ndm, body, sizeof ndm);
-    attrs_parse(body + NLMSG_ALIGN(sizeof ndm), len - NLMSG_ALIGN(sizeof ndm), tb);
     struct nr_neigh n;
     memset(&n, 0, sizeof n);
     if (ndm.ndm_ifindex <= 0 || (ndm.ndm_flags & NTF_PROXY) ||

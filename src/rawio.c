@@ -45,32 +45,12 @@ static int open_capture(struct raw_handles *h, const char *ifname, err_t *e)
     return 0;
 }
 
-/* --send-eth asks for link-level frames: every target's interface must have
- * an Ethernet link (the first targets are checked: a scan is rarely mixed). */
-static int check_send_eth(const struct raw_handles *h, const struct conf *c, err_t *e)
+/* The interfaces the targets' paths leave by (through -e's when given):
+ * those of the targets, of an evenly spaced sample of 4096 for larger
+ * scans.  A target whose interface is missed still goes out, through the
+ * IP layer. */
+static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, const struct nr_iface **ifs)
 {
-    for (uint64_t i = 0; i < c->targets.total && i < 256; i++) {
-        struct addr dst;
-        const char *name;
-        struct path pa;
-        err_t ignore;
-        targets_get(&c->targets, i, &dst, &name);
-        if (netinfo_path(&h->ni, &dst, NULL, c->iface, &pa, &ignore) == 0 && pa.iface->type != ARPHRD_ETHER)
-            return err_set(e, "--send-eth: %s has no Ethernet link (use --send-ip)", pa.iface->name);
-    }
-    return 0;
-}
-
-/* The interfaces the targets' paths leave by: -e's, else those of the
- * targets (of an evenly spaced sample of 4096 for larger scans).  A target
- * whose interface is missed still goes out, through the IP layer. */
-static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, const struct nr_iface *only,
-                            int *ifs)
-{
-    if (only) {
-        ifs[0] = only->index;
-        return 1;
-    }
     uint32_t n = 0;
     uint64_t total = c->targets.total, step = MAX(1, total / 4096);
     for (uint64_t i = 0; i < total && n < SEND_MAX_WAYS - 2; i += step) {
@@ -79,13 +59,13 @@ static uint32_t used_ifaces(const struct raw_handles *h, const struct conf *c, c
         struct path pa;
         err_t ignore;
         targets_get(&c->targets, i, &dst, &name);
-        if (netinfo_path(&h->ni, &dst, NULL, NULL, &pa, &ignore) < 0)
+        if (netinfo_path(&h->ni, &dst, NULL, c->iface, &pa, &ignore) < 0)
             continue;
         uint32_t k = 0;
-        while (k < n && ifs[k] != pa.iface->index)
+        while (k < n && ifs[k] != pa.iface)
             k++;
         if (k == n)
-            ifs[n++] = pa.iface->index;
+            ifs[n++] = pa.iface;
     }
     return n;
 }
@@ -95,15 +75,23 @@ int raw_handles_open(struct raw_handles *h, const struct conf *c, err_t *e)
     memset(h, 0, sizeof *h);
     if (netinfo_load(&h->ni, e) < 0)
         return -1;
-    const struct nr_iface *ifc = c->iface ? netinfo_iface_by_name(&h->ni, c->iface) : NULL;
-    if (c->iface && !ifc) {
+    if (c->iface && !netinfo_iface_by_name(&h->ni, c->iface)) {
         err_set(e, "-e %s: no such interface", c->iface);
         return -2;
     }
-    if (c->send_eth && check_send_eth(h, c, e) < 0)
-        return -2;
+    const struct nr_iface *used[SEND_MAX_WAYS];
     int ifs[SEND_MAX_WAYS];
-    uint32_t nifs = c->send_ip ? 0 : used_ifaces(h, c, ifc, ifs);
+    uint32_t nifs = used_ifaces(h, c, used);
+    for (uint32_t i = 0; i < nifs; i++) {
+        /* --send-eth asks for link-level frames on every target's link. */
+        if (c->send_eth && used[i]->type != ARPHRD_ETHER) {
+            err_set(e, "--send-eth: %s has no Ethernet link (use --send-ip)", used[i]->name);
+            return -2;
+        }
+        ifs[i] = used[i]->index;
+    }
+    if (c->send_ip)
+        nifs = 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     h->nsnd = (uint32_t)MAX(1, MIN(cpus, ENGINE_THREADS));
     for (uint32_t t = 0; t < h->nsnd; t++)
