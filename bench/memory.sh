@@ -19,7 +19,7 @@ read -r s_secs s_rss <"$LAB_DIR/scout.time"
 awk -v n=$net -v s="$s_secs" -v r="$s_rss" 'BEGIN { printf "scout   %s x top-100: %6.1f s, peak RSS %6.1f MiB (target < 50)\n", n, s, r / 1024 }'
 if command -v masscan >/dev/null; then
     /usr/bin/time -f "%e %M" -o "$LAB_DIR/masscan.time" ip netns exec "$(lab_ns scan)" \
-        timeout -s INT 300 masscan $net --top-ports 100 --rate 200000 --wait 1 -e eth0 \
+        timeout -s INT -k 10 300 masscan $net --top-ports 100 --rate 200000 --wait 1 -e eth0 \
         --router-mac "$(lab_in t2 cat /sys/class/net/eth0/address)" -oX "$LAB_DIR/m.xml" >/dev/null 2>&1
     read -r m_secs m_rss <"$LAB_DIR/masscan.time"
     awk -v n=$net -v s="$m_secs" -v r="$m_rss" 'BEGIN { printf "masscan %s x top-100: %6.1f s, peak RSS %6.1f MiB\n", n, s, r / 1024 }'

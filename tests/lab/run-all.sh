@@ -17,6 +17,33 @@ fi
 WORK=$LAB_DIR/work
 mkdir -p "$WORK"
 
+# A test still running after TEST_LIMIT seconds is stuck: the watchdog
+# prints every thread's stack of the scout processes (gdb, when present),
+# then kills the scanners the tests start (scout, nmap, masscan, zmap, by
+# executable), so the hang is a named failure rather than a CI timeout.
+TEST_LIMIT=${TEST_LIMIT:-600}
+scanner_pids() {
+    local d exe scout_exe; scout_exe=$(readlink -f "$SCOUT")
+    for d in /proc/[0-9]*; do
+        exe=$(readlink "$d/exe" 2>/dev/null) || continue
+        case $exe in "$scout_exe" | */nmap | */masscan | */zmap) echo "${d#/proc/}" ;; esac
+    done
+}
+watchdog() { # TEST FLAGFILE
+    local s
+    trap 'kill $s 2>/dev/null; exit 0' TERM # the test ended in time
+    sleep "$TEST_LIMIT" &
+    s=$!
+    wait $s
+    echo "watchdog: $1 still running after $TEST_LIMIT s" >"$2"
+    local p
+    for p in $(scanner_pids); do
+        echo "watchdog: pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+        command -v gdb >/dev/null && gdb -p "$p" -batch -ex 'thread apply all bt' 2>&1 | grep '^#\|^Thread'
+        kill -KILL "$p" 2>/dev/null
+    done
+}
+
 only=${1:-}
 for f in "$here"/test_*.sh; do
     source "$f"
@@ -24,7 +51,13 @@ done
 for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
     [ -n "$only" ] && [[ $t != *"$only"* ]] && continue
     echo "== $t"
+    flag=$WORK/watchdog-$t
+    watchdog "$t" "$flag" &
+    dog=$!
     "$t"
+    kill "$dog" 2>/dev/null
+    wait "$dog" 2>/dev/null
+    [ -e "$flag" ] && fail "$(cat "$flag")"
 done
 
 echo

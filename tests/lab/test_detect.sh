@@ -88,8 +88,9 @@ test_detect_scan_types() {
     python3 "$LAB_SRC/topcapng.py" "$WORK/d-nsyn.pcap" "$WORK/d-ng.pcap"
     check "the same nmap -sS recording as pcapng: the same answer" detected d-ng syn vertical nmap
     # masscan sometimes never leaves its end-of-scan wait (its receive
-    # thread keeps polling); the recording only needs its probes.
-    record d-masscan timeout -s INT 15 masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2
+    # thread keeps polling) and then ignores SIGINT too: it hung a CI run
+    # for an hour.  SIGKILL 5 s later; the recording only needs its probes.
+    record d-masscan timeout -s INT -k 5 15 masscan -p1-1000 --rate 5000 --wait 1 -e eth0 --router-mac "$m" $LAB_T2
     check "masscan: syn, vertical, masscan" detected d-masscan syn vertical masscan
 }
 
