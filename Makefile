@@ -8,7 +8,7 @@ CC      ?= cc
 CSTD     = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lm -lpthread
+LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lcap-ng -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      = $(wildcard src/*.c src/probe/*.c src/output/*.c src/service/*.c src/detect/*.c)
