@@ -1,13 +1,16 @@
 #include "conf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "output/output.h"
+#include "payloads.h"
 #include "perm.h"
 #include "scan.h"
 
@@ -17,7 +20,7 @@ enum {
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
-    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR,
+    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +63,9 @@ static const struct option long_opts[] = {
     {"banners", no_argument, 0, O_BANNERS},
     {"detect", no_argument, 0, O_DETECT},
     {"detect-for", required_argument, 0, O_DETECT_FOR},
+    {"data", required_argument, 0, O_DATA},
+    {"data-string", required_argument, 0, O_DATA_STRING},
+    {"data-length", required_argument, 0, O_DATA_LENGTH},
     {0, 0, 0, 0},
 };
 
@@ -75,6 +81,8 @@ static const char usage[] =
     "SCAN TYPES:\n"
     "  -sS/-sT: TCP SYN (default with raw-socket privilege) / connect (no privileges)\n"
     "  -sA/-sW/-sM: ACK, Window, Maimon   -sN/-sF/-sX: NULL, FIN, Xmas\n"
+    "  -sU: UDP (with one TCP type too: -sS -sU, -sSU); payloads from nmap-payloads\n"
+    "  --data HEX / --data-string TEXT / --data-length N: the UDP payload for every port\n"
     "  --scanflags FLAGS: raw probes carry these TCP flags (URGACKPSHRSTSYNFIN or a number);\n"
     "      the scan type (default -sS) says how replies are read\n"
     "  -S ADDR: source address   -e IFACE: interface   -g/--source-port PORT\n"
@@ -175,29 +183,63 @@ static int opt_output(struct conf *c, const char *letter, int argc, char **argv,
                    optword(w, sizeof w, 'o', letter));
 }
 
-static int opt_scan(struct conf *c, const char *arg, err_t *e)
+/* One letter of -s: n, V, U, or a TCP scan type. */
+static int scan_letter(struct conf *c, char l, const char *arg, err_t *e)
 {
-    if (!strcmp(arg, "n")) {
-        c->ping_only = true;
-        return 0;
-    }
-    if (!strcmp(arg, "V")) {
-        c->version = true;
-        return 0;
-    }
     char w[64];
-    if (strlen(arg) != 1)
-        return err_set(e, "unknown scan type %s", optword(w, sizeof w, 's', arg));
-    const struct scan_type *t = scan_type_by_letter(arg[0]);
+    if (l == 'n' || l == 'V' || l == 'U') {
+        *(l == 'n' ? &c->ping_only : l == 'V' ? &c->version : &c->udp) = true;
+        return 0;
+    }
+    const struct scan_type *t = scan_type_by_letter(l);
     if (!t) {
-        if (strchr("UYZOI", arg[0]))
-            return err_set(e, "scan type -s%s is not implemented yet (available: -sT -sS -sA -sF -sN -sX -sW -sM -sn)", arg);
+        if (strchr("YZOI", l))
+            return err_set(e, "scan type -s%c is not implemented yet (available: -sT -sS -sA -sF -sN -sX -sW -sM -sU -sn)", l);
         return err_set(e, "unknown scan type %s", optword(w, sizeof w, 's', arg));
     }
     if (c->scan_explicit && c->scan != t)
-        return err_set(e, "only one scan type at a time: -s%s conflicts with %s", arg, c->scan->flag);
+        return err_set(e, "only one TCP scan type at a time: -s%c conflicts with %s", l, c->scan->flag);
     c->scan = t;
     c->scan_explicit = true;
+    return 0;
+}
+
+/* -s takes its letters together as nmap does: -sSU is -sS -sU, -sSV is -sS -sV. */
+static int opt_scan(struct conf *c, const char *arg, err_t *e)
+{
+    char w[64];
+    if (!arg[0] || strlen(arg) > 4)
+        return err_set(e, "unknown scan type %s", optword(w, sizeof w, 's', arg));
+    for (const char *l = arg; *l; l++)
+        if (scan_letter(c, *l, arg, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* --data HEX, --data-string TEXT, --data-length N (random bytes), as nmap's. */
+static int opt_data(struct conf *c, int opt, const char *arg, err_t *e)
+{
+    size_t len = 0;
+    if (c->data_given)
+        return err_set(e, "only one of --data, --data-string and --data-length");
+    c->data_given = true;
+    if (opt == O_DATA) {
+        if (payload_from_hex(arg, c->data, sizeof c->data, &len, e) < 0)
+            return -1;
+    } else if (opt == O_DATA_STRING) {
+        len = strlen(arg);
+        if (len > sizeof c->data)
+            return err_set(e, "--data-string: %zu bytes, more than a datagram's %d", len, UDP_DATA_MAX);
+        memcpy(c->data, arg, len);
+    } else {
+        uint64_t n;
+        if (parse_uint(arg, 0, UDP_DATA_MAX, &n, e, "--data-length") < 0)
+            return -1;
+        len = (size_t)n;
+        if (len && getrandom(c->data, len, 0) != (ssize_t)len)
+            return err_set(e, "--data-length: getrandom: %s", strerror(errno));
+    }
+    c->data_len = (uint16_t)len;
     return 0;
 }
 
@@ -432,6 +474,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_BANNERS: c->banners = true; return 0;
     case O_DETECT: return 0; /* seen before the loop */
     case O_DETECT_FOR: return parse_time_ns(optarg, &c->detect_for_ns, e, "--detect-for");
+    case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
     default: return err_set(e, "unknown option");
     }
 }
@@ -544,9 +587,10 @@ void conf_timing_report(const struct conf *c, FILE *f)
             (unsigned long long)(t->host_timeout_ns / NS_PER_MS), t->min_rate, t->max_rate);
 }
 
-static int build_targets(struct conf *c, const struct pending *pd, int argc, char **argv, err_t *e)
+static int build_targets(struct conf *c, const struct pending *pd, int first, int argc, char **argv,
+                         err_t *e)
 {
-    for (int i = optind; i < argc; i++)
+    for (int i = first; i < argc; i++)
         if (targets_add(&c->targets, argv[i], c->family, e) < 0)
             return -1;
     for (int i = 0; i < pd->niL; i++)
@@ -587,9 +631,10 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     }
     if (services_load(&c->svc, svcpath, e) < 0)
         return -1;
+    const char *dir = pd->datadir ? pd->datadir : getenv("SCOUT_DATADIR") ? getenv("SCOUT_DATADIR") : "/usr/share/nmap";
     if (!c->versiondb[0])
-        snprintf(c->versiondb, sizeof c->versiondb, "%s/nmap-service-probes",
-                 pd->datadir ? pd->datadir : getenv("SCOUT_DATADIR") ? getenv("SCOUT_DATADIR") : "/usr/share/nmap");
+        snprintf(c->versiondb, sizeof c->versiondb, "%s/nmap-service-probes", dir);
+    snprintf(c->payloaddb, sizeof c->payloaddb, "%s/nmap-payloads", dir);
     struct portset *inc = NULL, *exc = NULL;
     int rc = 0;
     if (pd->pspec) {
@@ -601,12 +646,9 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
         rc = exc ? portset_parse(exc, pd->expspec, c->svc, e) : -1;
     }
     if (rc == 0) {
-        bool want[PROTO_COUNT] = {false};
-        want[c->scan->proto] = true;
+        bool want[PROTO_COUNT] = {[PROTO_TCP] = c->tcp, [PROTO_UDP] = c->udp};
         uint32_t top = pd->top ? (uint32_t)pd->top : pd->fast ? 100 : 0;
-        if (c->ping_only)
-            want[c->scan->proto] = false;
-        else
+        if (!c->ping_only)
             rc = portlist_build(&c->ports, inc, exc, top, want, c->svc, e);
     }
     free(inc);
@@ -647,7 +689,14 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
+/* What conf_parse_argv leaves to conf_load. */
+struct conf_files {
+    struct pending pd;
+    int first, argc; /* the targets are argv[first..argc) */
+    char **argv;
+};
+
+enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e)
 {
     memset(c, 0, sizeof *c);
     targets_init(&c->targets);
@@ -703,6 +752,14 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
     if (c->scanflags >= 0 && !scan_is_raw(c->scan))
         return err_set(e, "--scanflags needs a raw TCP scan type (-sS, -sA, -sF, ...), not %s",
                        c->scan->flag);
+    /* -sU alone scans UDP only; a TCP type (named, or the default) otherwise. */
+    c->tcp = !c->udp || c->scan_explicit;
+    if (c->ping_only && c->udp)
+        return err_set(e, "-sn scans no ports: drop -sn or -sU");
+    if (c->version && c->udp)
+        return err_set(e, "-sV probes TCP ports only so far: run -sU and -sV separately");
+    if (c->data_given && !c->udp)
+        return err_set(e, "--data, --data-string and --data-length set the UDP payload: they need -sU");
     if (c->ping_only && pd.pspec)
         return err_set(e, "-sn scans no ports: drop -p or -sn");
     if (c->ping_only && c->ping_skip)
@@ -717,10 +774,34 @@ enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
             return err_set(e, "--detect takes no targets ('%s'); use -r FILE or -e IFACE", argv[optind]);
         return CONF_RUN;
     }
-    if (apply_timing(c, &pd, e) < 0 || build_targets(c, &pd, argc, argv, e) < 0 ||
-        build_ports(c, &pd, e) < 0 || check_source(c, e) < 0 || check_hostgroups(c, e) < 0)
+    if (apply_timing(c, &pd, e) < 0)
         return CONF_ERROR;
+    /* Files and host names wait for conf_load: main() drops privileges first. */
+    c->files = xcalloc(1, sizeof *c->files, e);
+    if (!c->files)
+        return CONF_ERROR;
+    *c->files = (struct conf_files){.pd = pd, .first = optind, .argc = argc, .argv = argv};
     return CONF_RUN;
+}
+
+int conf_load(struct conf *c, err_t *e)
+{
+    struct conf_files *f = c->files;
+    if (!f) /* --detect: nothing to read */
+        return 0;
+    int rc = build_targets(c, &f->pd, f->first, f->argc, f->argv, e) < 0 || build_ports(c, &f->pd, e) < 0 ||
+                     check_source(c, e) < 0 || check_hostgroups(c, e) < 0
+                 ? -1
+                 : 0;
+    free(f);
+    c->files = NULL;
+    return rc;
+}
+
+enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e)
+{
+    enum conf_result r = conf_parse_argv(c, argc, argv, e);
+    return r == CONF_RUN && conf_load(c, e) < 0 ? CONF_ERROR : r;
 }
 
 void conf_default_scan(struct conf *c, bool raw_allowed)
@@ -737,6 +818,7 @@ void conf_free(struct conf *c)
     targets_free(&c->excludes);
     portlist_free(&c->ports);
     services_free(c->svc);
+    free(c->files);
     /* -oA names were allocated here; other paths point into argv. */
     for (int i = 0; i < c->nowned; i++)
         free(c->owned[i]);

@@ -17,6 +17,8 @@
 #include "scantype.h"
 #include "timing.h"
 
+#define UDP_DATA_MAX 1400 /* payload bytes of a datagram that fits an Ethernet frame */
+
 enum out_kind { OUT_NORMAL, OUT_XML, OUT_GREP, OUT_JSON, OUT_KIND_COUNT };
 
 struct out_spec {
@@ -29,8 +31,10 @@ struct conf {
     struct portlist ports;
     struct services *svc;
 
-    const struct scan_type *scan; /* chosen scan type */
-    bool scan_explicit;           /* the user named the scan type */
+    const struct scan_type *scan; /* the TCP scan type */
+    bool scan_explicit;           /* the user named the TCP scan type */
+    bool tcp;                     /* TCP ports are scanned (not with -sU alone) */
+    bool udp;                     /* -sU */
     bool ping_skip;               /* -Pn */
     bool ping_only;               /* -sn */
     bool no_dns;                  /* -n */
@@ -63,6 +67,10 @@ struct conf {
     int version_intensity;        /* 0..9, --version-intensity/-light/-all (default 7) */
     bool banners;                 /* --banners: record what open ports volunteer */
     char versiondb[600];          /* nmap-service-probes to use */
+    char payloaddb[600];          /* nmap-payloads to use (-sU) */
+    uint8_t data[UDP_DATA_MAX];   /* --data, --data-string, --data-length: every UDP probe's payload */
+    uint16_t data_len;
+    bool data_given;
 
     bool detect;                  /* --detect: watch for scans instead of scanning */
     const char *detect_file;      /* -r FILE (with --detect): a pcap/pcapng capture */
@@ -72,6 +80,7 @@ struct conf {
     bool seed_given;
     uint32_t shard_k, shard_n;    /* --shard k/n, 1-based k; n = 1 when unsharded */
 
+    struct conf_files *files;     /* what conf_load has still to read */
     char *args;                   /* the command line, for output headers */
     char *owned[6];               /* strings conf allocated (-oA file names) */
     int nowned;
@@ -81,6 +90,12 @@ enum conf_result { CONF_RUN = 0, CONF_EXIT_OK = 1, CONF_ERROR = -1 };
 
 /* Parses argv into c.  CONF_EXIT_OK means help or version was printed. */
 enum conf_result conf_parse(struct conf *c, int argc, char **argv, err_t *e);
+/* conf_parse in two steps, for main(), which drops privileges between them:
+ * conf_parse_argv reads argv alone (no file, no name lookup); conf_load then
+ * reads what it named: the targets (resolving host names), -iL and
+ * --excludefile files, nmap-services for the ports. */
+enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e);
+int conf_load(struct conf *c, err_t *e);
 /* nmap's default scan type: SYN when raw sockets are allowed (the caller
  * asks, raw_available()), else connect, said with -v.  Called once by main()
  * after conf_parse, which itself has no side effects. */

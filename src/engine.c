@@ -10,6 +10,7 @@
 
 #include "cookie.h"
 #include "debug.h"
+#include "icmplimit.h"
 #include "perm.h"
 
 #define SEND_BATCH 256     /* probes per clock reading and per kernel hand-off */
@@ -42,6 +43,10 @@ struct rx_counters {
 };
 
 struct eng;
+struct budget;
+static int budget_build(struct eng *x, struct budget *b, err_t *e);
+static void budget_run(struct eng *x, struct budget *b);
+static void budget_free(struct budget *b);
 
 /* One sending thread: its own TX sockets, token bucket and counters (its
  * own cache lines), and an interleaved share of every pass's indices.
@@ -85,6 +90,7 @@ struct eng {
     struct rate_ctl ctl;
     double rate;            /* the controller's rate, read by every thread (atomic) */
     struct rtt_est rtt;     /* the receiver's, from the time bits of each reply */
+    struct budget *bud;     /* icmp_limited modules: the hosts spending an ICMP budget */
     struct rx_counters rx;
 };
 
@@ -207,7 +213,8 @@ static void on_reply(struct eng *x, const struct reply *r)
         if (!ops->classify(job->ctx, r, &res))
             return;
         res.ttl = r->ttl;
-        rtt_from_reply(x, hit.sent_ms);
+        if (hit.sent_ms != PROBE_NO_TIME)
+            rtt_from_reply(x, hit.sent_ms);
         if (publish(x, m, (uint32_t)h, (uint32_t)p, &res))
             __atomic_fetch_add(&x->rx.answers, 1, __ATOMIC_RELAXED);
         return;
@@ -532,6 +539,8 @@ static void run_passes(struct eng *x, const struct perm *pm)
          * answer per host decides it, whatever its other probes get. */
         wait_replies(x, wait, before, x->job->mods[0].ops->discovery ? MIN(sent, open_hosts) : sent);
         uint64_t gained = rx_answers(x) - before;
+        if (pass == 0 && x->bud)
+            budget_build(x, x->bud, &(err_t){0});
         if (pass > 0) {
             lost += gained; /* answered only when asked again: lost before */
             empty = gained ? 0 : empty + 1;
@@ -545,6 +554,8 @@ static void run_passes(struct eng *x, const struct perm *pm)
             break;
     }
     x->job->stats->drops += lost;
+    if (x->bud)
+        budget_run(x, x->bud);
 }
 
 /* Pair (m, h, p), unanswered after the last pass: silence is the module's
@@ -583,6 +594,245 @@ static void mark_silent(struct eng *x, const struct perm *pm)
         split(x, perm_get(pm, i), &m, &h, &p);
         mark_one(x, m, h, p);
     }
+}
+
+/* ---- the ICMP budget (probe_ops.icmp_limited: UDP) ----
+ *
+ * After the first pass, a host that answered some probes with ICMP errors
+ * and left others silent has run out of error tokens, not necessarily of
+ * closed ports.  Such a host is no longer resent to in passes: its silent
+ * ports are probed against its learned limiter (icmplimit.h), one believed
+ * probe per token, and a port is open|filtered only after BUDGET_EVIDENCE
+ * probes that found a token went unanswered.  Hosts are interleaved, so
+ * the scan's rate is the sum of theirs. */
+
+#define BUDGET_OUT 64          /* probes in flight per host */
+#define BUDGET_CADENCE_NS (10 * NS_PER_MS)
+#define BUDGET_GIVE_UP_NS (3 * NS_PER_SEC)
+#define IN_FLIGHT 0x80u
+#define DONE UINT32_MAX
+
+struct flight {
+    uint32_t qi;
+    uint64_t sent, deadline;
+    bool token;
+};
+
+struct bhost {
+    uint32_t h;
+    struct icmp_limiter lim;
+    uint32_t *q;          /* its undecided port indices (DONE once decided) */
+    uint8_t *ev;          /* per entry: believed silences, IN_FLIGHT */
+    uint32_t nq, live, next;
+    struct flight f[BUDGET_OUT];
+    uint32_t nf, reserved;
+    uint64_t next_learn;
+};
+
+struct budget {
+    struct bhost *hosts;
+    uint32_t n;
+    uint32_t *qstore;
+    uint8_t *evstore;
+    uint64_t timeout, cadence;
+    uint8_t need;
+};
+
+
+static bool icmp_state(const struct port_result *r)
+{
+    return r->state == PS_CLOSED || (r->state == PS_FILTERED && r->reason != R_NO_RESPONSE);
+}
+
+/* Hosts whose first pass met their limiter: some ICMP errors, some silence. */
+static int budget_build(struct eng *x, struct budget *b, err_t *e)
+{
+    const struct group *g = x->job->g;
+    uint32_t np = x->job->mods[0].nports;
+    uint64_t total = 0;
+    b->cadence = BUDGET_CADENCE_NS;
+    b->need = x->job->conf->timing.max_retries ? 2 : 1;
+    b->hosts = xcalloc(g->n, sizeof *b->hosts, e);
+    if (!b->hosts)
+        return -1;
+    for (uint32_t h = 0; h < g->n; h++) {
+        uint32_t icmp = 0, silent = 0;
+        for (uint32_t p = 0; x->active[h] == 1 && p < np; p++) {
+            struct port_result v;
+            __atomic_load(slot_of(x, 0, h, p), &v, __ATOMIC_ACQUIRE);
+            icmp += icmp_state(&v);
+            silent += v.state == PS_UNKNOWN;
+        }
+        if (!icmp || !silent)
+            continue;
+        struct bhost *bh = &b->hosts[b->n++];
+        bh->h = h;
+        bh->nq = bh->live = silent;
+        lim_init(&bh->lim, icmp, now_ns());
+        total += silent;
+    }
+    b->qstore = xcalloc(total ? total : 1, sizeof *b->qstore, e);
+    b->evstore = xcalloc(total ? total : 1, 1, e);
+    if (!b->qstore || !b->evstore)
+        return -1;
+    uint64_t off = 0;
+    for (uint32_t i = 0; i < b->n; i++) {
+        struct bhost *bh = &b->hosts[i];
+        bh->q = b->qstore + off;
+        bh->ev = b->evstore + off;
+        off += bh->nq;
+        uint32_t k = 0;
+        for (uint32_t p = 0; p < np; p++)
+            if (!decided(x, 0, bh->h, p) && k < bh->nq)
+                bh->q[k++] = p;
+        bh->nq = bh->live = k;
+        /* Budgeted hosts leave the resend passes. */
+        __atomic_store_n(&x->active[bh->h], 3, __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+static void budget_drop(struct bhost *bh, uint32_t qi)
+{
+    bh->q[qi] = DONE;
+    bh->live--;
+}
+
+/* A probe in flight was answered, or its time is up. */
+static bool flight_settle(struct eng *x, struct budget *b, struct bhost *bh, const struct flight *f, uint64_t now)
+{
+    uint32_t p = bh->q[f->qi];
+    struct port_result v;
+    __atomic_load(slot_of(x, 0, bh->h, p), &v, __ATOMIC_ACQUIRE);
+    if (v.state != PS_UNKNOWN) {
+        if (icmp_state(&v)) {
+            if (debug_on(x->job->conf, 2))
+                debug_line("budget: port %u answered (%s probe, %u silences believed), tokens %.2f",
+                           x->job->mods[0].ports[p], f->token ? "token" : "learning", bh->ev[f->qi] & ~IN_FLIGHT,
+                           lim_tokens(&bh->lim, f->sent));
+            if (bh->ev[f->qi] & ~IN_FLIGHT)
+                lim_contradicted(&bh->lim, now);
+            else
+                lim_answer(&bh->lim, f->sent, b->cadence);
+        }
+        budget_drop(bh, f->qi);
+        return true;
+    }
+    if (now < f->deadline)
+        return false;
+    bh->ev[f->qi] &= (uint8_t)~IN_FLIGHT;
+    if (f->token && debug_on(x->job->conf, 2))
+        debug_line("budget: port %u silent with a token", x->job->mods[0].ports[p]);
+    if (f->token && ++bh->ev[f->qi] >= b->need) {
+        mark_one(x, 0, bh->h, p);
+        budget_drop(bh, f->qi);
+    }
+    return true;
+}
+
+/* The next entry neither decided nor in flight, round robin. */
+static int budget_pick(struct bhost *bh)
+{
+    for (uint32_t k = 0; k < bh->nq; k++) {
+        uint32_t qi = bh->next;
+        bh->next = (bh->next + 1) % bh->nq;
+        if (bh->q[qi] != DONE && !(bh->ev[qi] & IN_FLIGHT))
+            return (int)qi;
+    }
+    return -1;
+}
+
+static void budget_send(struct eng *x, struct budget *b, struct bhost *bh, bool token, uint64_t now)
+{
+    int qi = bh->nf < BUDGET_OUT ? budget_pick(bh) : -1;
+    if (qi < 0)
+        return;
+    x->st[0].now = now;
+    send_probe(&x->st[0], 0, bh->h, bh->q[qi]);
+    bh->ev[qi] |= IN_FLIGHT;
+    bh->f[bh->nf++] = (struct flight){.qi = (uint32_t)qi, .sent = now, .deadline = now + b->timeout, .token = token};
+    bh->reserved += token;
+}
+
+/* One step for one host: settle what came back, send what its tokens allow. */
+static void budget_step(struct eng *x, struct budget *b, struct bhost *bh, uint64_t now)
+{
+    for (uint32_t i = 0; i < bh->nf;) {
+        struct flight f = bh->f[i];
+        if (!flight_settle(x, b, bh, &f, now)) {
+            i++;
+            continue;
+        }
+        bh->reserved -= f.token;
+        bh->f[i] = bh->f[--bh->nf];
+    }
+    if (__atomic_load_n(&x->active[bh->h], __ATOMIC_RELAXED) != 3 || !bh->live)
+        return;
+    lim_tick(&bh->lim, now, BUDGET_GIVE_UP_NS);
+    if (!bh->lim.known) {
+        if (now >= bh->next_learn) {
+            budget_send(x, b, bh, false, now);
+            bh->next_learn = now + b->cadence;
+        }
+        return;
+    }
+    while (bh->nf < BUDGET_OUT && lim_has_token(&bh->lim, now, bh->reserved) && bh->live > bh->nf) {
+        uint32_t before = bh->nf;
+        budget_send(x, b, bh, true, now);
+        if (bh->nf == before)
+            break;
+    }
+}
+
+static bool budget_busy(struct eng *x, const struct budget *b)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->hosts[i].nf || (b->hosts[i].live && __atomic_load_n(&x->active[b->hosts[i].h], __ATOMIC_RELAXED) == 3))
+            return true;
+    return false;
+}
+
+static void budget_report(const struct eng *x, const struct budget *b)
+{
+    for (uint32_t i = 0; i < b->n; i++) {
+        const struct bhost *bh = &b->hosts[i];
+        struct host_result *hr = &x->job->g->hosts[bh->h];
+        hr->icmp_burst = bh->lim.burst;
+        hr->icmp_interval_us = bh->lim.known ? (uint32_t)MIN(bh->lim.interval_ns / 1000, UINT32_MAX) : 0;
+        if (debug_on(x->job->conf, 1)) {
+            char a[ADDR_STRLEN];
+            debug_line("raw engine: %s limits ICMP errors to a burst of %u, then one per %.0f ms",
+                       addr_str(&hr->addr, a, sizeof a), hr->icmp_burst, hr->icmp_interval_us / 1e3);
+        }
+    }
+}
+
+static void budget_run(struct eng *x, struct budget *b)
+{
+    if (debug_on(x->job->conf, 1) && b->n)
+        debug_line("raw engine: %u hosts limit their ICMP errors; probing their silent ports against that", b->n);
+    while (!*x->job->stop && budget_busy(x, b)) {
+        uint64_t now = now_ns();
+        b->timeout = pass_timeout(x); /* the errors' quotes are RTT samples */
+        for (uint32_t i = 0; i < b->n; i++)
+            budget_step(x, b, &b->hosts[i], now);
+        sender_flush(x->st[0].snd);
+        nap(&x->st[0], now + NS_PER_MS);
+    }
+    budget_report(x, b);
+    for (uint32_t i = 0; i < b->n; i++)
+        if (__atomic_load_n(&x->active[b->hosts[i].h], __ATOMIC_RELAXED) == 3)
+            __atomic_store_n(&x->active[b->hosts[i].h], 1, __ATOMIC_RELAXED);
+}
+
+static void budget_free(struct budget *b)
+{
+    if (!b)
+        return;
+    free(b->hosts);
+    free(b->qstore);
+    free(b->evstore);
+    free(b);
 }
 
 /* ---- set-up: modules, hosts, routes, templates ---- */
@@ -816,11 +1066,16 @@ static void eng_free(struct eng *x)
     free(x->host_route);
     free(x->routes);
     free(x->tmpl);
+    budget_free(x->bud);
     free(x);
 }
 
 static int eng_setup(struct eng *x, err_t *e)
 {
+    /* Probes with payloads need the large ring slots (rawio.c opens them for -sU). */
+    for (uint32_t m = 0; m < x->job->nmods; m++)
+        if (x->job->mods[m].ops->max_len + 14u > sender_room(x->st[0].snd, 0))
+            return err_set(e, "%s probes need larger send slots than were opened", x->job->mods[m].ops->flag);
     if (build_modules(x, e) < 0 || build_hosts(x, e) < 0 || build_templates(x, e) < 0)
         return -1;
     return x->nsources ? set_filter(x, e) : 0;
@@ -833,6 +1088,9 @@ static int probe_all(struct eng *x, const struct perm *pm, err_t *e)
     pthread_t tid;
     if (!x->nsources)
         return 0;
+    /* One ICMP-limited module alone (the UDP scan's run) spends budgets. */
+    if (x->nmods == 1 && x->job->mods[0].ops->icmp_limited && !(x->bud = xcalloc(1, sizeof *x->bud, e)))
+        return -1;
     if (pthread_create(&tid, NULL, receiver, x) != 0)
         return err_set(e, "cannot start the receiver thread");
     init_rate(x, &x->job->conf->timing);

@@ -258,6 +258,7 @@ static int decode_quoted(const uint8_t *in, size_t inlen, struct reply *r)
     if ((size_t)ihl > inlen || (ports && (size_t)ihl + 8 > inlen))
         return -1;
     r->inner_proto = in[9];
+    r->inner_ipid = get16(in + 4);
     r->inner_src = addr_v4(get32(in + 12));
     r->inner_dst = addr_v4(get32(in + 16));
     if (ports) /* other protocols (ICMP, IP-protocol probes) have no ports */
@@ -282,6 +283,7 @@ static int decode_quoted6(const uint8_t *in, size_t inlen, struct reply *r)
     if (ports && off + 8 > inlen)
         return -1;
     r->inner_proto = nh;
+    r->inner_ipid = get16(in + 2);
     r->inner_src = addr6(in + 8);
     r->inner_dst = addr6(in + 24);
     if (ports)

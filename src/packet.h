@@ -94,6 +94,7 @@ struct reply {
     struct addr inner_src, inner_dst; /* REPLY_ICMP: the quoted packet's */
     uint8_t proto;               /* outer IP protocol (IPv6: after extension headers) */
     uint8_t inner_proto;         /* REPLY_ICMP: the quoted packet's protocol */
+    uint16_t inner_ipid;         /* REPLY_ICMP: its IPv4 ID (IPv6: flow label, low 16 bits) */
     uint16_t ipid;               /* outer IPv4 ID; IPv6: the flow label's low 16 bits */
     uint8_t optlen;              /* TCP: bytes of options */
     uint16_t mss;                /* TCP: the MSS option's value, 0 if none */

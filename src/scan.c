@@ -76,7 +76,7 @@ int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
     memset(h, 0, sizeof *h);
     /* A raw scan type, or -sn with raw privilege (conf_default_scan then
      * chose SYN): the raw engine pings too. */
-    if (!scan_is_raw(c->scan))
+    if (!scan_is_raw(c->scan) && !c->udp)
         return 0;
     h->have_raw = true;
     return raw_handles_open(&h->raw, c, e);
@@ -175,7 +175,7 @@ int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *
     perm_init(&hp, c->targets.total, mix64(c->seed ^ 0x686f737473ULL), c->sequential);
     uint32_t gmax = group_size(c);
     uint64_t cursor = 0;
-    uint64_t per_host = c->ping_only ? 0 : c->ports.n[c->scan->proto];
+    uint64_t per_host = c->ping_only ? 0 : (uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP];
     per_host /= c->shard_n; /* each shard probes its share of every host's ports */
     stats->pairs_total = c->targets.total * per_host;
     stats->hosts_total = c->targets.total;

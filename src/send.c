@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* 256 page-sized blocks: 4096 slots of SEND_FRAME bytes, 1 MiB per
+/* 256 page-sized blocks: 4096 slots of SEND_FRAME_SMALL bytes, 1 MiB per
  * interface.  Slots come back only once the kernel has freed each frame (on
  * veth, once the peer has taken it), so the ring must cover a burst's
  * worth; single pages, because the kernel allocates each block whole and
@@ -27,6 +27,7 @@
 static int open_ring(struct send_way *w, const struct nr_iface *ifc, err_t *e)
 {
     w->eth = true;
+    uint32_t frame = w->frame;
     w->ifindex = ifc->index;
     memcpy(w->mac, ifc->mac, 6);
     w->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0); /* protocol 0: receives nothing */
@@ -35,8 +36,8 @@ static int open_ring(struct send_way *w, const struct nr_iface *ifc, err_t *e)
                        strerror(errno));
     int v2 = TPACKET_V2, one = 1;
     struct tpacket_req req = {.tp_block_size = RING_BLOCK, .tp_block_nr = RING_BLOCKS,
-                              .tp_frame_size = SEND_FRAME,
-                              .tp_frame_nr = RING_BLOCK / SEND_FRAME * RING_BLOCKS};
+                              .tp_frame_size = frame,
+                              .tp_frame_nr = RING_BLOCK / frame * RING_BLOCKS};
     struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = ifc->index};
     if (setsockopt(w->fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof v2) < 0 ||
         setsockopt(w->fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof req) < 0)
@@ -63,17 +64,20 @@ static int open_ip(struct send_way *w, int family, err_t *e)
                        strerror(errno));
     int sndbuf = 4 << 20;
     setsockopt(w->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    w->buf = calloc(IP_BATCH, sizeof *w->buf);
+    w->buf = calloc(IP_BATCH, w->frame);
     w->dst = calloc(IP_BATCH, sizeof *w->dst);
     w->len = calloc(IP_BATCH, sizeof *w->len);
     return w->buf && w->dst && w->len ? 0 : err_set(e, "out of memory");
 }
 
-int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, err_t *e)
+int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, uint32_t frame,
+                err_t *e)
 {
     memset(s, 0, sizeof *s);
-    for (uint32_t i = 0; i < SEND_MAX_WAYS; i++)
+    for (uint32_t i = 0; i < SEND_MAX_WAYS; i++) {
         s->way[i].fd = -1;
+        s->way[i].frame = frame;
+    }
     for (uint32_t i = 0; i < nifs && s->nways < SEND_MAX_WAYS - 2; i++) {
         const struct nr_iface *ifc = netinfo_iface(ni, ifs[i]);
         if (ifc && ifc->type == ARPHRD_ETHER && (ifc->flags & IFF_UP) &&
@@ -116,16 +120,22 @@ int sender_way_ip(const struct sender *s, int family)
     return -1;
 }
 
+size_t sender_room(const struct sender *s, int wi)
+{
+    const struct send_way *w = &s->way[wi];
+    return w->eth ? w->frame - SLOT_DATA : w->frame;
+}
+
 static struct tpacket2_hdr *ring_slot(const struct send_way *w, uint32_t i)
 {
-    return (struct tpacket2_hdr *)(w->ring + (size_t)i * SEND_FRAME);
+    return (struct tpacket2_hdr *)(w->ring + (size_t)i * w->frame);
 }
 
 uint8_t *sender_slot(struct sender *s, int wi)
 {
     struct send_way *w = &s->way[wi];
     if (!w->eth)
-        return w->nbuf < IP_BATCH ? w->buf[w->nbuf] : NULL;
+        return w->nbuf < IP_BATCH ? w->buf + (size_t)w->nbuf * w->frame : NULL;
     struct tpacket2_hdr *h = ring_slot(w, w->head);
     uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
     if (st == TP_STATUS_WRONG_FORMAT) { /* the kernel refused it: the slot is ours again */
@@ -169,7 +179,7 @@ static void flush_ip(struct sender *s, struct send_way *w)
     for (uint32_t i = 0; i < w->nbuf; i++) {
         socklen_t sl;
         addr_to_sockaddr(&w->dst[i], 0, &ss[i], &sl);
-        iov[i] = (struct iovec){.iov_base = w->buf[i], .iov_len = w->len[i]};
+        iov[i] = (struct iovec){.iov_base = w->buf + (size_t)i * w->frame, .iov_len = w->len[i]};
         msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &ss[i], .msg_namelen = sl,
                                                .msg_iov = &iov[i], .msg_iovlen = 1}};
     }

@@ -25,7 +25,11 @@
 #include "netroute.h"
 
 #define SEND_MAX_WAYS 16
-#define SEND_FRAME 256 /* bytes of a ring slot; probes are far shorter */
+/* Bytes of a ring slot: TCP and ICMP probes are far shorter than the small
+ * one; a UDP probe carries a payload (up to UDP_DATA_MAX) and needs the
+ * large one, which halves the ring's slots per page-sized block eightfold. */
+#define SEND_FRAME_SMALL 256
+#define SEND_FRAME_LARGE 2048
 
 /* One way out: an Ethernet interface's TX ring, or a raw IP socket. */
 struct send_way {
@@ -35,9 +39,10 @@ struct send_way {
     bool eth;
     uint8_t mac[6];   /* the interface's own MAC (Ethernet ways) */
     uint8_t *ring;
+    uint32_t frame;   /* bytes per slot (ring and IP batch) */
     uint32_t nframes, head, pending;
-    /* IP ways: a batch for sendmmsg */
-    uint8_t (*buf)[SEND_FRAME];
+    /* IP ways: a batch for sendmmsg, `frame` bytes per entry */
+    uint8_t *buf;
     struct addr *dst;
     uint16_t *len;
     uint32_t nbuf;
@@ -54,14 +59,16 @@ struct sender {
  * else).  Each AF_PACKET socket costs an RCU grace period (~25 ms) to
  * close, so only the interfaces a scan uses are asked for.  Returns 0, or
  * -1 with e set (no privilege: the message says what is needed). */
-int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, err_t *e);
+int sender_open(struct sender *s, const struct netinfo *ni, const int *ifs, uint32_t nifs, uint32_t frame,
+                err_t *e);
 void sender_close(struct sender *s);
 
 /* The way for an Ethernet interface, or the IP way of a family; -1 if none. */
 int sender_way_eth(const struct sender *s, int ifindex);
 int sender_way_ip(const struct sender *s, int family);
 
-/* Room for one frame on way w (SEND_FRAME bytes), or NULL when the ring is
+/* Room for one frame on way w (its `frame` bytes less the ring's slot
+ * header: sender_room()), or NULL when the ring is
  * full (flush, then try again). */
 uint8_t *sender_slot(struct sender *s, int w);
 /* Commits the frame written into the last slot: len bytes, and for an IP
@@ -69,5 +76,7 @@ uint8_t *sender_slot(struct sender *s, int w);
 void sender_commit(struct sender *s, int w, size_t len, const struct addr *dst);
 /* Sends everything committed; never blocks for long. */
 void sender_flush(struct sender *s);
+/* Bytes a frame written into a slot of way w may have. */
+size_t sender_room(const struct sender *s, int w);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "confirm.h"
+#include "payloads.h"
 #include "rdns.h"
 
 static bool always(const struct conf *c)
@@ -94,7 +95,7 @@ static int discover_run(void *st, const struct scan_env *env, struct group *g, u
         if (g->hosts[i].status == HOST_UP)
             env->stats->hosts_up++;
         else if (!c->ping_only)
-            env->stats->pairs_done += (uint64_t)c->ports.n[c->scan->proto] / c->shard_n;
+            env->stats->pairs_done += ((uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP]) / c->shard_n;
     }
     return rc;
 }
@@ -103,29 +104,82 @@ static const struct stage_ops stage_discover = {
     .name = "discovery", .wanted = always, .run = discover_run,
 };
 
-/* ---- the port scan: the connect engine, or the raw engine with the scan
- * type's module ---- */
+/* ---- the port scan: the TCP scan (the connect engine, or the raw engine
+ * with the scan type's module), then -sU's UDP module in a raw engine run
+ * of its own (that run spends each host's ICMP budget) ---- */
 
-static int portscan_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+extern const struct probe_ops probe_udp;
+
+struct portscan {
+    struct payloads payloads;
+};
+
+static int portscan_open(const struct scan_env *env, void **st, err_t *e)
 {
-    (void)st;
+    const struct conf *c = env->conf;
+    if (!c->udp || c->data_given)
+        return 0;
+    struct portscan *ps = xcalloc(1, sizeof *ps, e);
+    if (!ps)
+        return -1;
+    *st = ps;
+    return payloads_load(&ps->payloads, c->payloaddb, c->versiondb, env->warn, NULL, e);
+}
+
+static void portscan_close(void *st)
+{
+    struct portscan *ps = st;
+    if (ps)
+        payloads_free(&ps->payloads);
+    free(ps);
+}
+
+static int raw_portscan(const struct scan_env *env, struct group *g, uint64_t seed, const struct engine_mod *mod,
+                        const struct probe_ctx *ctx, err_t *e)
+{
+    struct engine_job j = {.conf = env->conf, .raw = &env->handles->raw, .g = g, .mods = mod, .nmods = 1,
+                           .ctx = ctx, .seed = seed, .stats = env->stats, .stop = env->stop,
+                           .tick = env->tick, .tick_ctx = env->tick_ctx};
+    return engine_run(&j, e);
+}
+
+static int tcp_portscan(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
     const struct conf *c = env->conf;
     if (!scan_is_raw(c->scan)) {
         struct job j = connect_job(env, g, seed);
         return c->scan->run(&j, e);
     }
-    struct engine_mod mods[] = {
-        {.ops = c->scan->probe, .ports = c->ports.v[PROTO_TCP], .nports = c->ports.n[PROTO_TCP]},
-    };
-    struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
-                           .nmods = ARRAY_LEN(mods), .ctx = &env->probe, .seed = seed,
-                           .stats = env->stats, .stop = env->stop, .tick = env->tick,
-                           .tick_ctx = env->tick_ctx};
-    return engine_run(&j, e);
+    struct engine_mod mod = {.ops = c->scan->probe, .ports = c->ports.v[PROTO_TCP], .nports = c->ports.n[PROTO_TCP]};
+    return raw_portscan(env, g, seed, &mod, &env->probe, e);
+}
+
+static int udp_portscan(const struct portscan *ps, const struct scan_env *env, struct group *g, uint64_t seed,
+                        err_t *e)
+{
+    const struct conf *c = env->conf;
+    struct probe_ctx ctx = env->probe;
+    ctx.fixed_sport = c->source_port >= 0;
+    ctx.payloads = ps ? &ps->payloads : NULL;
+    ctx.data = c->data;
+    ctx.data_len = c->data_len;
+    ctx.data_given = c->data_given;
+    struct engine_mod mod = {.ops = &probe_udp, .ports = c->ports.v[PROTO_UDP], .nports = c->ports.n[PROTO_UDP]};
+    return raw_portscan(env, g, mix64(seed ^ 0x756470), &mod, &ctx, e);
+}
+
+static int portscan_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    const struct conf *c = env->conf;
+    int rc = c->tcp ? tcp_portscan(env, g, seed, e) : 0;
+    if (rc == 0 && c->udp && !*env->stop)
+        rc = udp_portscan(st, env, g, seed, e);
+    return rc;
 }
 
 static const struct stage_ops stage_portscan = {
-    .name = "portscan", .wanted = scans_ports, .run = portscan_run,
+    .name = "portscan", .wanted = scans_ports, .open = portscan_open, .run = portscan_run,
+    .close = portscan_close,
 };
 
 /* ---- the SYN-proxy check (confirm.h) ---- */

@@ -20,7 +20,7 @@
  *             scan uses, before any probe.  t->src, t->family and t->ctx
  *             are set by the engine.  Returns 0, or -1 with e set.
  *   make      writes the probe for (dst, port) sent at now_ns into out (at
- *             least PROBE_MAX bytes, from the IP header on) by copying the
+ *             least max_len bytes, from the IP header on) by copying the
  *             template and patching what differs: destination, port, the
  *             cookie, checksums.  Returns its length.  Called in the send
  *             loop: it must stay a copy and a few stores.
@@ -47,11 +47,19 @@
 #include "packet.h"
 #include "results.h"
 
+struct payloads;
+
 /* What every probe of one scan shares. */
 struct probe_ctx {
     uint8_t key[16];     /* the scan's cookie key */
     uint16_t sport;      /* source port of every probe of the scan */
+    bool fixed_sport;    /* -g: UDP probes use sport too (else theirs carries the cookie) */
     int tcp_flags;       /* --scanflags, or -1 for the module's own */
+    /* UDP: each port's payload (NULL: none), unless --data* gave one for all */
+    const struct payloads *payloads;
+    const uint8_t *data;
+    uint16_t data_len;
+    bool data_given;
 };
 
 /* A module's packet for one source address, prepared once. */
@@ -68,8 +76,10 @@ struct probe_tmpl {
 struct probe_hit {
     struct addr target;
     uint16_t port;
-    uint32_t sent_ms;    /* send-time bits of the cookie (cookie.h) */
+    uint32_t sent_ms;    /* send-time bits of the cookie (cookie.h), or PROBE_NO_TIME */
 };
+
+#define PROBE_NO_TIME UINT32_MAX /* the reply carries no send time */
 
 struct probe_ops {
     const char *name;      /* "syn" */
@@ -77,6 +87,11 @@ struct probe_ops {
     const char *nmap_type; /* XML <scaninfo type=...> */
     enum proto proto;      /* PROTO_TCP or PROTO_UDP; PROTO_COUNT for host probes */
     bool discovery;
+    /* Closed ports answer only with ICMP errors, which hosts rate-limit
+     * (UDP): the engine spends each host's measured ICMP budget on them
+     * (engine.h) instead of reading the limiter's silence as loss. */
+    bool icmp_limited;
+    uint16_t max_len;      /* bytes make() may write: PROBE_MAX, or more for payloads */
     uint8_t tcp_flags;     /* TCP modules: the flags of their probe (and --scanflags' table) */
     uint8_t silent;        /* enum port_state of silence after retries */
     int (*filter)(const struct probe_ctx *c, char *buf, size_t len);
