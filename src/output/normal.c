@@ -246,6 +246,10 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         return;
     }
     confirm_note(f, c, h);
+    if (h->icmp_interval_us && c->verbose)
+        fprintf(f, "ICMP error rate limit measured: a burst of %u, then one per %.0f ms "
+                   "(closed UDP ports were probed against it)\n",
+                h->icmp_burst, h->icmp_interval_us / 1e3);
     not_shown(f, ri, h, &v);
     if (v.shown)
         port_table(f, ri, h, &v);

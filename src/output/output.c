@@ -50,7 +50,7 @@ int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic
     s->stop = stop;
     s->ri.conf = c;
     s->ri.start = wall_time();
-    s->ri.scan_name = c->scan->name;
+    s->ri.scan_name = c->tcp ? c->scan->name : "udp";
     bool stdout_taken = false;
     for (int i = 0; i < c->noutputs; i++)
         if (!strcmp(c->outputs[i].path, "-"))

@@ -65,7 +65,7 @@ static void begin(void *st, FILE *f, const struct run_info *ri)
             if (!c->ports.n[p])
                 continue;
             fprintf(f, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"",
-                    c->scan->nmap_type, proto_name((enum proto)p), c->ports.n[p]);
+                    p == PROTO_UDP ? "udp" : c->scan->nmap_type, proto_name((enum proto)p), c->ports.n[p]);
             write_port_ranges(f, ri, NULL, (enum proto)p, -1, -1);
             fprintf(f, "\"/>\n");
         }
