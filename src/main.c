@@ -2,6 +2,7 @@
  * Exit codes: 0 done, 1 the scan failed at run time, 2 bad input, 128+N
  * stopped by signal N (130 Ctrl-C, 143 SIGTERM), as a shell reports a process
  * that signal killed, and as nmap exits. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,11 +41,108 @@ static void warn_line(void *ctx, const char *msg)
     fprintf(stderr, "scout: warning: %s\n", msg);
 }
 
+/* A file the unprivileged user may not read or write: the message says
+ * who tried, and how to keep root's access. */
+static void explain_denied(err_t *e, const char *who)
+{
+    if (!who[0] || !strstr(e->msg, strerror(EACCES)))
+        return;
+    char msg[sizeof e->msg];
+    memcpy(msg, e->msg, sizeof msg);
+    err_set(e, "%s (scout runs as %s by then; --no-drop-privileges keeps root's access)", msg, who);
+}
+
+/* --detect: a capture file is read as the unprivileged user (a live
+ * capture drops privileges itself, once its handle is open). */
+static int run_detect(const struct conf *c, err_t *e)
+{
+    char who[64] = "";
+    if (c->detect_file && !c->keep_privileges && privs_drop(who, sizeof who, e) < 0) {
+        fprintf(stderr, "scout: %s\n", e->msg);
+        return 1;
+    }
+    int drc = detect_run(c, &stop_flag, e);
+    if (drc < 0) {
+        explain_denied(e, who);
+        fprintf(stderr, "scout: %s\n", e->msg);
+    }
+    /* -2: the capture file is not one (bad input) */
+    return drc == -2 ? 2 : drc < 0 ? 1 : stop_flag ? 128 + stop_flag : 0;
+}
+
+/* Everything that needs privilege, then privileges go, then everything that
+ * reads what others wrote (privs.h): the user's own identity first (only
+ * CAP_NET_RAW left, not in effect), then the targets, -iL and exclude files
+ * and nmap-services, then the raw handles (which interfaces they use depends
+ * on the targets) with CAP_NET_RAW raised for that alone, then no
+ * capability at all; the output files, the probe databases and the scan
+ * come after.  Returns 0, or main()'s exit code with e set. */
+static int open_scan(struct conf *c, struct scan_handles *hd, char *who, size_t len, err_t *e)
+{
+    bool drop = !c->keep_privileges;
+    if (drop && privs_lower(who, len, e) < 0)
+        return 1;
+    if (conf_load(c, e) < 0) {
+        explain_denied(e, who);
+        return 2;
+    }
+    if (drop && privs_raw(true, e) < 0)
+        return 1;
+    int rc = scan_open(c, hd, e);
+    if (rc < 0)
+        return rc == -2 ? 2 : 1;
+    if (drop && privs_clear(e) < 0)
+        return 1;
+    if (drop && c->verbose)
+        fprintf(stderr, "scout: running as %s\n", who);
+    return 0;
+}
+
+static int run_scan(struct conf *c, err_t *e)
+{
+    struct scan_handles hd = {0};
+    struct output_set outs;
+    struct scan_stats stats = {0};
+    struct scan *scan = NULL;
+    char who[64] = "";
+    int code = open_scan(c, &hd, who, sizeof who, e);
+    if (code == 0 && outputs_open(&outs, c, &stop_flag, e) < 0) {
+        explain_denied(e, who);
+        code = 2;
+    } else if (code == 0 && scan_new(&scan, c, &hd, &stop_flag, warn_line, &stats, e) < 0) {
+        outputs_close(&outs);
+        code = 2;
+    }
+    if (code != 0) {
+        fprintf(stderr, "scout: %s\n", e->msg);
+        scan_free(scan);
+        scan_close(&hd);
+        return code;
+    }
+    outputs_begin(&outs);
+    bool interrupted = false;
+    int rc = scan_run(scan, &outs, &interrupted, e);
+    scan_free(scan);
+    scan_close(&hd);
+    struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
+                         .error = rc < 0 ? e->msg : NULL};
+    outputs_end(&outs, &re);
+    int wrc = outputs_close(&outs); /* a lost output was said on stderr */
+    if (rc < 0) {
+        fprintf(stderr, "scout: %s\n", e->msg);
+        return 1;
+    }
+    if (interrupted || stop_flag) /* SIGPIPE: the outputs' broken stdout */
+        return 128 + (stop_flag ? stop_flag : SIGINT);
+    return wrc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct conf conf;
     err_t e = {{0}};
-    enum conf_result cr = conf_parse(&conf, argc, argv, &e);
+    /* argv alone: files and host names are read once privileges are gone. */
+    enum conf_result cr = conf_parse_argv(&conf, argc, argv, &e);
     if (cr != CONF_RUN) {
         conf_free(&conf);
         if (cr == CONF_EXIT_OK)
@@ -62,56 +160,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-
-    if (conf.detect) {
-        int drc = detect_run(&conf, &stop_flag, &e);
-        if (drc < 0)
-            fprintf(stderr, "scout: %s\n", e.msg);
-        conf_free(&conf);
-        /* -2: the capture file is not one (bad input) */
-        return drc == -2 ? 2 : drc < 0 ? 1 : stop_flag ? 128 + stop_flag : 0;
-    }
-    struct output_set outs;
-    if (outputs_open(&outs, &conf, &stop_flag, &e) < 0) {
-        fprintf(stderr, "scout: %s\n", e.msg);
-        conf_free(&conf);
-        return 2;
-    }
-    /* Files and privileged handles first, then privileges go, then the
-     * data files the stages read. */
-    struct scan_handles hd;
-    struct scan_stats stats = {0};
-    struct scan *scan = NULL;
-    char who[64];
-    int rc = scan_open(&conf, &hd, &e), bad_input = rc == -2;
-    if (rc == 0 && !conf.keep_privileges && (rc = privs_drop(who, sizeof who, &e)) == 0 &&
-        conf.verbose)
-        fprintf(stderr, "scout: running as %s\n", who);
-    if (rc == 0 && (rc = scan_new(&scan, &conf, &hd, &stop_flag, warn_line, &stats, &e)) < 0)
-        bad_input = 1;
-    if (rc < 0) {
-        fprintf(stderr, "scout: %s\n", e.msg);
-        scan_free(scan);
-        scan_close(&hd);
-        outputs_close(&outs);
-        conf_free(&conf);
-        return bad_input ? 2 : 1;
-    }
-    outputs_begin(&outs);
-    bool interrupted = false;
-    rc = scan_run(scan, &outs, &interrupted, &e);
-    scan_free(scan);
-    scan_close(&hd);
-    struct run_end re = {.end = wall_time(), .stats = &stats, .interrupted = interrupted,
-                         .error = rc < 0 ? e.msg : NULL};
-    outputs_end(&outs, &re);
-    int wrc = outputs_close(&outs); /* a lost output was said on stderr */
+    int code = conf.detect ? run_detect(&conf, &e) : run_scan(&conf, &e);
     conf_free(&conf);
-    if (rc < 0) {
-        fprintf(stderr, "scout: %s\n", e.msg);
-        return 1;
-    }
-    if (interrupted || stop_flag) /* SIGPIPE: the outputs' broken stdout */
-        return 128 + (stop_flag ? stop_flag : SIGINT);
-    return wrc < 0 ? 1 : 0;
+    return code;
 }

@@ -16,6 +16,10 @@ if ! lab_up; then
 fi
 WORK=$LAB_DIR/work
 mkdir -p "$WORK"
+# Run as root, scout reads its input files and writes its outputs as nobody
+# (it drops privileges first): the work directory must be theirs too.
+chmod 711 "$LAB_DIR"
+chmod 1777 "$WORK"
 
 # A test still running after TEST_LIMIT seconds is stuck: the watchdog
 # prints every thread's stack of the scout processes (gdb, when present),

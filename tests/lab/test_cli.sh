@@ -179,3 +179,71 @@ s.listen(); time.sleep(10)' &
     rejects_saying "'$WORK': Is a directory" -iL "$WORK"
     rejects_saying "^scout: cannot read capture /nonexistent/c.pcap: No such file" --detect -r /nonexistent/c.pcap
 }
+
+# caps_of PID: "uid CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs", one line
+# per distinct state among the process's threads (capabilities are per thread).
+caps_of() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        awk '/^Uid:/ { u = $2 } /^Cap(Inh|Prm|Eff|Bnd|Amb):/ { c = c " " $2 } /^NoNewPrivs:/ { n = $2 }
+             END { print u c " " n }' "$t/status" 2>/dev/null
+    done | sort -u
+}
+
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s.
+wait_until() {
+    local i n=$(($1 * 10)); shift
+    for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done
+    return 1
+}
+
+# Issue 18, item 10: privileges go before scout reads what others wrote.  As
+# root (no sudo) scout becomes nobody with only CAP_NET_RAW, permitted and not
+# in effect, then reads host names, -iL and exclude files and nmap-services,
+# then opens the raw handles (raising CAP_NET_RAW for that alone), then
+# clears every capability; output files, probe databases and capture files
+# come after.  A root-only file is out of its reach, as a user would see.
+test_cli_privilege_order() {
+    local in_scan="ip netns exec $(lab_ns scan) $SCOUT" rc pid caps
+    local none=0000000000000000
+    echo $LAB_T1 >"$WORK/root-only"
+    chmod 600 "$WORK/root-only"
+    $in_scan -n -sS -p 22 -iL "$WORK/root-only" >/dev/null 2>"$WORK/err.txt"; rc=$?
+    check "-iL of a root-only file: exit $rc (want 2), $(cat "$WORK/err.txt")" bash -c \
+        "[ $rc = 2 ] && grep -q \"root-only': Permission denied (scout runs as nobody\" '$WORK/err.txt'"
+    $in_scan -n -sS -p 22 --no-drop-privileges -iL "$WORK/root-only" -oG "$WORK/keep.gnmap" >/dev/null 2>&1
+    check "... read with --no-drop-privileges" grep -q "Host: $LAB_T1 .*22/closed\|Host: $LAB_T1 .*22/open" \
+        "$WORK/keep.gnmap"
+    mkdir -p -m 700 "$WORK/root-dir"
+    $in_scan -n -sS -p 22 -oX "$WORK/root-dir/out.xml" $LAB_T1 >/dev/null 2>"$WORK/err.txt"; rc=$?
+    check "-oX in a root-only directory: exit $rc (want 2), $(cat "$WORK/err.txt")" bash -c \
+        "[ $rc = 2 ] && grep -q 'out.xml.: Permission denied (scout runs as nobody' '$WORK/err.txt'"
+    python3 -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))' \
+        "$WORK/root-only.pcap"
+    chmod 600 "$WORK/root-only.pcap"
+    "$SCOUT" --detect -r "$WORK/root-only.pcap" >/dev/null 2>"$WORK/err.txt"; rc=$?
+    check "--detect -r of a root-only capture: exit $rc (want 2), $(cat "$WORK/err.txt")" bash -c \
+        "[ $rc = 2 ] && grep -q 'Permission denied (scout runs as nobody' '$WORK/err.txt'"
+    # While scout waits on an -iL FIFO it is reading its targets.
+    rm -f "$WORK/targets.fifo"
+    mkfifo -m 666 "$WORK/targets.fifo"
+    $in_scan -n -sS -p 22 -iL "$WORK/targets.fifo" -oX "$WORK/fifo.xml" >/dev/null 2>&1 &
+    pid=$!
+    wait_until 5 grep -q "^Uid:.65534" /proc/$pid/status
+    caps=$(caps_of $pid)
+    timeout 5 bash -c "echo $LAB_T1 >'$WORK/targets.fifo'"
+    wait $pid
+    check "reading -iL: nobody, nothing in effect, only CAP_NET_RAW permitted ($caps)" \
+        [ "$caps" = "65534 $none 0000000000002000 $none $none $none 1" ]
+    check "... then the targets read are scanned" grep -q "<address addr=\"$LAB_T1\"" "$WORK/fifo.xml"
+    # Scanning: no capability in any set of any thread.
+    $in_scan -n -sS -p 1-6000 --max-rate 2000 -oX "$WORK/caps.xml" $LAB_T3 >/dev/null 2>&1 &
+    pid=$!
+    wait_until 10 grep -qs '<scaninfo' "$WORK/caps.xml"
+    sleep 0.5
+    caps=$(caps_of $pid)
+    kill -INT $pid
+    wait $pid
+    check "scanning: nobody with no capability left, every thread ($caps)" \
+        [ "$caps" = "65534 $none $none $none $none $none 1" ]
+}
