@@ -626,6 +626,7 @@ struct bhost {
     uint32_t nq, live, next;
     struct flight f[BUDGET_OUT];
     uint32_t nf, reserved;
+    uint32_t answered, believed; /* settled probes: by an error; silent with a token */
     uint64_t next_learn;
 };
 
@@ -714,6 +715,7 @@ static bool flight_settle(struct eng *x, struct budget *b, struct bhost *bh, con
                 lim_contradicted(&bh->lim, now);
             else
                 lim_answer(&bh->lim, f->sent, b->cadence);
+            bh->answered++;
         }
         budget_drop(bh, f->qi);
         return true;
@@ -723,6 +725,7 @@ static bool flight_settle(struct eng *x, struct budget *b, struct bhost *bh, con
     bh->ev[f->qi] &= (uint8_t)~IN_FLIGHT;
     if (f->token && debug_on(x->job->conf, 2))
         debug_line("budget: port %u silent with a token", x->job->mods[0].ports[p]);
+    bh->believed += f->token;
     if (f->token && ++bh->ev[f->qi] >= b->need) {
         mark_one(x, 0, bh->h, p);
         budget_drop(bh, f->qi);
@@ -792,6 +795,20 @@ static bool budget_busy(struct eng *x, const struct budget *b)
     return false;
 }
 
+/* The slowest host's remaining time: its undecided ports, as many of them
+ * closed as of those settled so far, one token each. */
+static uint64_t budget_eta(const struct budget *b)
+{
+    uint64_t eta = 0;
+    for (uint32_t i = 0; i < b->n; i++) {
+        const struct bhost *bh = &b->hosts[i];
+        uint64_t iv = bh->lim.known ? bh->lim.interval_ns : NS_PER_SEC;
+        double closed = (bh->answered + 1.0) / (bh->answered + bh->believed / 2.0 + 1.0);
+        eta = MAX(eta, (uint64_t)(bh->live * closed * (double)iv));
+    }
+    return eta;
+}
+
 static void budget_report(const struct eng *x, const struct budget *b)
 {
     for (uint32_t i = 0; i < b->n; i++) {
@@ -816,10 +833,12 @@ static void budget_run(struct eng *x, struct budget *b)
         b->timeout = pass_timeout(x); /* the errors' quotes are RTT samples */
         for (uint32_t i = 0; i < b->n; i++)
             budget_step(x, b, &b->hosts[i], now);
+        x->job->stats->budget_eta_ns = budget_eta(b) + 1;
         sender_flush(x->st[0].snd);
         nap(&x->st[0], now + NS_PER_MS);
     }
     budget_report(x, b);
+    x->job->stats->budget_eta_ns = 0;
     for (uint32_t i = 0; i < b->n; i++)
         if (__atomic_load_n(&x->active[b->hosts[i].h], __ATOMIC_RELAXED) == 3)
             __atomic_store_n(&x->active[b->hosts[i].h], 1, __ATOMIC_RELAXED);

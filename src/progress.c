@@ -28,7 +28,9 @@ void progress_format(const struct progress *p, const struct scan_stats *st, uint
     double pct = st->pairs_total ? 100.0 * (double)st->pairs_done / (double)st->pairs_total : 0;
     double left = (double)(st->pairs_total - MIN(st->pairs_done, st->pairs_total));
     char eta[32];
-    fmt_eta(p->done_rate > 0 ? left / p->done_rate : -1, eta, sizeof eta);
+    /* While ICMP budgets pace the scan, their tokens say when it ends. */
+    double secs = st->budget_eta_ns ? (double)st->budget_eta_ns / 1e9 : p->done_rate > 0 ? left / p->done_rate : -1;
+    fmt_eta(secs, eta, sizeof eta);
     snprintf(buf, len,
              "scout: %llu/%llu ports (%.1f%%), %llu/%llu hosts, %.0f probes/s, %llu replies, "
              "%llu retransmits, elapsed %.0fs, ETA %s",

@@ -12,6 +12,7 @@ struct scan_stats {
     uint64_t hosts_total, hosts_up, hosts_done;
     uint64_t invalid, malformed;        /* raw: replies failing the cookie; undecodable */
     uint64_t send_ns;                   /* raw: time spent sending (rates are sent / this) */
+    uint64_t budget_eta_ns;             /* -sU: time the hosts' ICMP budgets still need, 0 if none */
 };
 
 #endif
