@@ -49,6 +49,7 @@ struct builder {
     uint32_t nfile;        /* entries read from the current file */
     bool stop;             /* the current file's limit was reached */
     bool oom;
+    char why[96];          /* a reason that quotes the text */
     uint8_t *blob;
     size_t blob_len, blob_cap;
     struct payload_ref *pay; /* distinct payloads */
@@ -154,7 +155,9 @@ static const char *unescape_append(struct builder *b, const char *s, size_t n, s
                 i += 2;
                 break;
             default:
-                return "an unknown escape (known: \\xHH \\0 \\n \\r \\t \\\\ \\\")";
+                snprintf(b->why, sizeof b->why, "an unknown escape '\\%c' (known: \\xHH \\0 \\n \\r \\t \\\\ \\\")",
+                         s[i] ? s[i] : '?');
+                return b->why;
             }
         }
         if (b->blob_len - start >= PAYLOAD_MAX)
@@ -483,8 +486,12 @@ static bool probe_udp(struct builder *b, const char *s, size_t n, size_t i, uint
     size_t name = i;
     while (i < n && s[i] != ' ' && s[i] != '\t')
         i++;
-    if (i == name || !isalnum((unsigned char)s[name])) {
+    if (i == name) {
         warn(b, line, "a Probe without a name (Probe UDP NAME q|payload|); line skipped");
+        return false;
+    }
+    if (!isalnum((unsigned char)s[name])) {
+        warn(b, line, "a probe name that does not start with a letter or digit; line skipped");
         return false;
     }
     i = skip_blank(s, n, i);

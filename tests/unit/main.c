@@ -24,6 +24,7 @@ int unit_failures;
     X(test_detect_key_collision) \
     X(test_conf_debug_levels) X(test_conf_hostgroups) X(test_conf_max_scan_delay) \
     X(test_rdns_concurrent) X(test_rdns_interrupt) \
+    X(test_payloads_grammar) X(test_payloads_probes) X(test_payloads_malformed) X(test_payloads_limits) X(test_payloads_debian) X(test_payloads_data) \
     X(test_conf_getopt_state)
 
 #define DECLARE(t) void t(void);
