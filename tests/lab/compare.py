@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares every port of an nmap-format XML scan with a lab ground truth.
 
-  compare.py SCAN.xml TRUTH HOSTIP PORTSPEC [--states-only] [--scan TYPE]
+  compare.py SCAN.xml TRUTH HOSTIP PORTSPEC [--states-only] [--scan TYPE] [--proto udp]
 
 HOSTIP may be IPv4 or IPv6 (nmap's XML says addrtype="ipv6"); addresses are
 compared in canonical form.  PORTSPEC is what was scanned ("1-65535", "1-1000,5000-5100").  Every scanned
@@ -14,7 +14,12 @@ The truth is written as a connect scan sees it; --scan TYPE (syn, ack, fin,
 null, xmas, window, maimon) maps it to what that raw scan must report of the
 same port, by nmap's state tables and Linux's behaviour (a Linux stack
 answers any ACK-bearing segment to a port without a connection with a RST
-of window 0, whether the port is open or closed)."""
+of window 0, whether the port is open or closed).
+
+--proto udp compares the XML's UDP ports (protocol="udp", and <extrareasons
+proto="udp">) with a UDP truth (truthu-HOST), taken as is: it is written as
+nmap -sU must report it.  Without it only TCP ports are read, so a scan of
+both protocols can be checked once for each."""
 import ipaddress
 import sys
 import xml.etree.ElementTree as ET
@@ -70,7 +75,7 @@ def expected(scan, state, reason):
     return ("closed", "reset") if state == "closed" else (state, reason)
 
 
-def load_scan(path, ip):
+def load_scan(path, ip, proto="tcp"):
     seen = {}
     try:
         root = ET.parse(path).getroot()
@@ -84,10 +89,12 @@ def load_scan(path, ip):
         for ex in host.iter("extraports"):
             state = ex.get("state")
             for er in ex.iter("extrareasons"):
+                if er.get("proto", proto) != proto:
+                    continue
                 for p in expand(er.get("ports", "")):
                     seen.setdefault(p, []).append((state, er.get("reason")))
         for port in host.iter("port"):
-            if port.get("protocol") != "tcp":
+            if port.get("protocol") != proto:
                 continue
             st = port.find("state")
             seen.setdefault(int(port.get("portid")), []).append((st.get("state"), st.get("reason")))
@@ -98,8 +105,11 @@ def main():
     xml, truth, ip, spec = sys.argv[1:5]
     states_only = "--states-only" in sys.argv
     scan = sys.argv[sys.argv.index("--scan") + 1] if "--scan" in sys.argv else "connect"
+    proto = sys.argv[sys.argv.index("--proto") + 1] if "--proto" in sys.argv else "tcp"
+    if proto == "udp":
+        scan = "connect"  # the UDP truth is already -sU's
     default, exceptions = load_truth(truth)
-    seen = load_scan(xml, ip)
+    seen = load_scan(xml, ip, proto)
     bad = 0
     for p in expand(spec):
         want = expected(scan, *exceptions.get(p, default))
@@ -110,7 +120,8 @@ def main():
             if bad <= 20:
                 print(f"port {p}: want {want[0]} {want[1]}, got {got or 'nothing'}")
     n = len(expand(spec))
-    print(f"compare: {n - bad}/{n} ports right for {ip}")
+    what = "ports" if proto == "tcp" else f"{proto} ports"
+    print(f"compare: {n - bad}/{n} {what} right for {ip}")
     sys.exit(1 if bad else 0)
 
 

@@ -18,6 +18,11 @@
 #                 nginx (80, and 443 with a self-signed certificate), vsftpd
 #                 (21), Exim (25), redis (6379); a listener that never speaks (7000),
 #                 one that closes at once (7001), one that never stops (7002).
+#   u1 "udp"      (198.18.0.40, 2001:2::40): Debian's DNS (dnsmasq, 53), SNMP (snmpd,
+#                 161, and 162 where it ignores what nmap sends), NTP (chronyd, 123),
+#                 UDP echo listeners (7, 20031), UDP 1900 dropped, 5060 rejected
+#                 admin-prohibited; the kernel's ICMP rate limits at their defaults.
+#                 bench/udp.sh adds u2..u4 (198.18.0.41-43, 2001:2::41-43) alike.
 #
 #   scan eth1 (198.18.1.1, 2001:2:0:1::1) -- fw [lossy: 22 ms each way, 2 % loss each way]
 #       -- t4 (198.18.1.10, 2001:2:0:1::10): services, closed and DROP ports,
@@ -38,6 +43,9 @@
 # $LAB_DIR/truth6-<host> (IPv6): a "default STATE REASON" line and one
 # "PORT STATE REASON" line per exception ('#' starts a comment).  The two
 # differ only where an IPv4 REJECT flavour has no IPv6 twin (lab_setup_t1).
+# Those are TCP truths; a UDP host's UDP truth is truthu-<host> and
+# truthu6-<host>, in the same format, with a line for every port of nmap's
+# UDP --top-ports 1000 (lab_setup_udp).
 # Everything is named with a per-run prefix and removed by lab_down, which a
 # trap runs on every exit path; it ends only processes inside our namespaces.
 
@@ -47,6 +55,7 @@ LAB_T1=$LAB_NET.10
 LAB_T2=$LAB_NET.11
 LAB_T3=$LAB_NET.12
 LAB_T6=$LAB_NET.13
+LAB_U1=$LAB_NET.40
 LAB_DOWN=$LAB_NET.99
 LAB_T4=198.18.1.10
 LAB_DELAY_MS=${LAB_DELAY_MS:-22}
@@ -58,6 +67,7 @@ LAB_T1_6=2001:2::10
 LAB_T2_6=2001:2::11
 LAB_T3_6=2001:2::12
 LAB_T6_6=2001:2::13
+LAB_U1_6=2001:2::40
 LAB_DOWN_6=2001:2::99
 LAB_T4_6=2001:2:0:1::10
 LAB_T5_6=2001:2:0:2::10
@@ -295,11 +305,140 @@ lab_setup_t6() {
         "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack"
 }
 
+# The UDP hosts (issue 14).  What each UDP port of u1 is, and what nmap's
+# -sU must call it (an open port is only "open" if its service answers what
+# nmap sends there, from nmap-payloads; one that stays silent is
+# indistinguishable from a DROP: "open|filtered"):
+#   7      udpecho.py          echoes nmap's "\r\n\r\n"         open udp-response
+#   53     dnsmasq             answers DNS (status, version.bind) open udp-response
+#   123    chronyd             answers a client (mode 3) request open udp-response
+#   161    snmpd               answers SNMPv3 discovery, v1 get  open udp-response
+#   162    snmpd               no nmap payload: drops the empty
+#                              datagram as malformed SNMP       open|filtered no-response
+#   20031  udpecho.py          no nmap payload: echoes the
+#                              empty datagram (an empty reply)  open udp-response
+#   1900   iptables DROP                                        open|filtered no-response
+#   5060   REJECT icmp-admin-prohibited (icmp6-adm-prohibited)  filtered admin-prohibited
+#   other  no socket: ICMP port unreachable                     closed port-unreach
+# TCP: dnsmasq's 53 and a listener on 22 open, the rest closed.
+# The ICMP rate limits stay at the kernel's defaults, which is the point of
+# the host (test_udp asserts them): per peer a burst of 6 port unreachables,
+# then one a second over IPv4 (net.ipv4.icmp_ratelimit 1000 ms).  IPv6's
+# net.ipv6.icmp.ratelimit (1000 ms on older kernels, 100 ms on newer) is
+# divided by 4 for a peer reached by a /64 route (the kernel gives "wider
+# prefixes" more), so IPv6 is limited far less.  The REJECT's errors take
+# the same tokens.  Servers are bound to the host's two addresses, with their files
+# under $LAB_DIR/udp-<host>; chronyd runs with -x (it must not touch the
+# machine's clock: time is not namespaced).
+LAB_UDP_ECHO="7 20031"
+LAB_UDP_DROP=1900
+LAB_UDP_REJECT=5060
+
+lab_top_udp() { # N: nmap's --top-ports N for UDP, comma-separated (nmap-services'
+    # udp ratios, highest first, ties to the lower port, as nmap ranks them)
+    python3 - "$1" <<'PY'
+import sys
+ports = []
+for line in open("/usr/share/nmap/nmap-services"):
+    f = line.split("#")[0].split()
+    if len(f) >= 3 and f[1].endswith("/udp"):
+        ports.append((-float(f[2]), int(f[1].split("/")[0])))
+print(",".join(str(p) for _, p in sorted(ports)[: int(sys.argv[1])]))
+PY
+}
+
+lab_start_dnsmasq() { # HOST: DNS on 53 (UDP and TCP) answering HOST.lab.test
+    local h=$1 d="$LAB_DIR/udp-$1"
+    lab_in "$h" /usr/sbin/dnsmasq --no-daemon --conf-file=/dev/null --port=53 --bind-interfaces \
+        --listen-address="$(lab_ip "$h")" --listen-address="$(lab_ip6 "$h")" --no-resolv --no-hosts \
+        --host-record="$h.lab.test,$(lab_ip "$h"),$(lab_ip6 "$h")" --pid-file="$d/dnsmasq.pid" \
+        --user=nobody >/dev/null 2>&1 &
+}
+
+lab_start_snmpd() { # HOST: SNMP on 161 (community public) and 162 (bound, silent to nmap)
+    local h=$1 d="$LAB_DIR/udp-$1" a6; a6="[$(lab_ip6 "$1")]"
+    printf 'rocommunity public\nrocommunity6 public\nagentaddress %s\n' \
+        "udp:$(lab_ip "$h"):161,udp:$(lab_ip "$h"):162,udp6:$a6:161,udp6:$a6:162" >"$d/snmpd.conf"
+    SNMP_PERSISTENT_DIR=$d lab_in "$h" /usr/sbin/snmpd -f -Lo -C -c "$d/snmpd.conf" -p "$d/snmpd.pid" \
+        >"$d/snmpd.log" 2>&1 &
+}
+
+lab_start_chronyd() { # HOST: NTP on 123, a local stratum-10 server with no upstream
+    local h=$1 d="$LAB_DIR/udp-$1"
+    printf '%s\n' "allow" "local stratum 10" "bindaddress $(lab_ip "$h")" "bindaddress $(lab_ip6 "$h")" \
+        "cmdport 0" "bindcmdaddress /" "pidfile $d/chronyd.pid" "driftfile $d/chrony.drift" >"$d/chrony.conf"
+    lab_in "$h" /usr/sbin/chronyd -d -x -u root -f "$d/chrony.conf" >"$d/chronyd.log" 2>&1 &
+}
+
+# HOST: the UDP host's servers, firewall and truths (both families alike).
+lab_setup_udp() {
+    local h=$1 d="$LAB_DIR/udp-$1"
+    mkdir -p "$d"
+    lab_start_dnsmasq "$h" && lab_start_snmpd "$h" && lab_start_chronyd "$h" || return 1
+    lab_in "$h" python3 "$LAB_SRC/udpecho.py" $LAB_UDP_ECHO >/dev/null 2>&1 &
+    lab_in "$h" python3 "$LAB_SRC/udpecho.py" --addr "$(lab_ip6 "$h")" $LAB_UDP_ECHO >/dev/null 2>&1 &
+    lab_listen "$h" 22
+    lab_fw "$h" -A INPUT -p udp --dport $LAB_UDP_DROP -j DROP
+    lab_in "$h" iptables -A INPUT -p udp --dport $LAB_UDP_REJECT -j REJECT --reject-with icmp-admin-prohibited
+    lab_in "$h" ip6tables -A INPUT -p udp --dport $LAB_UDP_REJECT -j REJECT --reject-with icmp6-adm-prohibited
+    lab_truth "$h" "default closed conn-refused" "22 open syn-ack" "53 open syn-ack"
+    local f p top open=" $LAB_UDP_ECHO 53 123 161 " silent=" 162 $LAB_UDP_DROP "
+    top=$(lab_top_udp 1000)
+    for f in truthu truthu6; do
+        {
+            echo "# $h: UDP, every port of --top-ports 1000 (lab.sh, lab_setup_udp); any other port is closed"
+            echo "default closed port-unreach"
+            for p in ${top//,/ }; do
+                if [[ $open == *" $p "* ]]; then echo "$p open udp-response"
+                elif [[ $silent == *" $p "* ]]; then echo "$p open|filtered no-response"
+                elif [ "$p" = $LAB_UDP_REJECT ]; then echo "$p filtered admin-prohibited"
+                else echo "$p closed port-unreach"; fi
+            done
+        } >"$LAB_DIR/$f-$h"
+    done
+}
+
+# HOST: a UDP host on the bridge at lab_ip/lab_ip6 HOST (u1..u9).
+lab_add_udp_host() {
+    lab_add_host "$1" "$(lab_ip "$1")" "$(lab_ip6 "$1")" && lab_setup_udp "$1"
+}
+
+# HOST: waits until each UDP service of HOST answers, over both families,
+# asking from inside HOST (to itself over loopback, which the ICMP limiter
+# exempts): the scanner's tokens at HOST stay untouched.
+lab_wait_udp() {
+    lab_in "$1" python3 - "$(lab_ip "$1")" "$(lab_ip6 "$1")" $LAB_UDP_ECHO <<'PY' || {
+import socket, sys, time
+ntp = b"\xe3\x00\x04\xfa" + bytes(44)           # client (mode 3), version 4
+dns = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02u1\x03lab\x04test\x00\x00\x01\x00\x01"
+snmp = b"\x30\x1f\x02\x01\x00\x04\x06public\xa1\x12\x02\x01\x00\x02\x01\x00\x02\x01\x00\x30\x07\x30\x05\x06\x01\x00\x05\x00"
+probes = {53: dns, 123: ntp, 161: snmp}
+probes.update({int(p): b"ready?" for p in sys.argv[3:]})
+deadline = time.monotonic() + 15
+for addr in sys.argv[1:3]:
+    for port, data in probes.items():
+        s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(0.1)
+        while True:
+            try:
+                s.sendto(data, (addr, port))
+                s.recv(2048)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    sys.exit(f"lab: UDP {addr} port {port} never answered")
+                time.sleep(0.05)
+PY
+        echo "lab: $1's UDP services did not come up" >&2
+        return 1
+    }
+}
+
 # Waits until every expected open port of every host accepts connections,
 # over both families (the farm: one of its routed addresses too).
 lab_wait_ready() {
     local host ip port tries
-    for host in t1 t2 t3 t4 t5 t6 farm; do
+    for host in t1 t2 t3 t4 t5 t6 farm u1; do
         for ip in $(lab_ip "$host") $(lab_ip6 "$host") $([ $host = farm ] && echo $LAB_FARM_LAST); do
             for port in $(awk '$2 == "open" {print $1}' "$LAB_DIR/truth-$host"); do
                 for ((tries = 0; tries < 100; tries++)); do
@@ -310,18 +449,21 @@ lab_wait_ready() {
             done
         done
     done
+    lab_wait_udp u1
 }
 
 lab_ip() {
     case $1 in
     t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; t5) echo $LAB_T5 ;;
     t6) echo $LAB_T6 ;; scan) echo $LAB_SCAN_IP ;; farm) echo $LAB_FARM_IP ;;
+    u[1-9]) echo $LAB_NET.$((39 + ${1#u})) ;; # u1 = LAB_U1
     esac
 }
 lab_ip6() {
     case $1 in
     t1) echo $LAB_T1_6 ;; t2) echo $LAB_T2_6 ;; t3) echo $LAB_T3_6 ;; t4) echo $LAB_T4_6 ;; t5) echo $LAB_T5_6 ;;
     t6) echo $LAB_T6_6 ;; scan) echo $LAB_SCAN_IP6 ;; farm) echo $LAB_FARM_IP6 ;;
+    u[1-9]) echo 2001:2::$((39 + ${1#u})) ;; # u1 = LAB_U1_6
     esac
 }
 
@@ -415,6 +557,7 @@ lab_up() {
     lab_add_host t2 $LAB_T2 $LAB_T2_6 || return 1
     lab_add_host t3 $LAB_T3 $LAB_T3_6 || return 1
     lab_add_host t6 $LAB_T6 $LAB_T6_6 || return 1
+    lab_add_udp_host u1 || return 1
     lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck &&
         lab_setup_farm && lab_setup_t6 && lab_wait_ready
 }
