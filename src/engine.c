@@ -598,25 +598,27 @@ static void mark_silent(struct eng *x, const struct perm *pm)
 
 /* ---- the ICMP budget (probe_ops.icmp_limited: UDP) ----
  *
- * After the first pass, a host that answered some probes with ICMP errors
- * and left others silent has run out of error tokens, not necessarily of
- * closed ports.  Such a host is no longer resent to in passes: its silent
- * ports are probed against its learned limiter (icmplimit.h), one believed
+ * After the first pass, a host that left ports silent may have run out of
+ * error tokens (or begun without), not of closed ports.  It is not resent
+ * to in passes: its silent ports are probed against its learned limiter
+ * (icmplimit.h), one believed
  * probe per token, and a port is open|filtered only after BUDGET_EVIDENCE
  * probes that found a token went unanswered.  Hosts are interleaved, so
  * the scan's rate is the sum of theirs. */
 
-#define BUDGET_OUT 64          /* probes in flight per host */
+#define BUDGET_OUT 16          /* believed probes in flight per host */
 #define BUDGET_CADENCE_NS (10 * NS_PER_MS)
 #define BUDGET_GIVE_UP_NS (3 * NS_PER_SEC)
 #define IN_FLIGHT 0x80u
 #define DONE UINT32_MAX
 
+/* A probe in flight: its queue entry (top bit: it found a token) and its
+ * send time in microseconds since the budget began. */
 struct flight {
     uint32_t qi;
-    uint64_t sent, deadline;
-    bool token;
+    uint32_t sent_us;
 };
+#define FLIGHT_TOKEN 0x80000000u
 
 struct bhost {
     uint32_t h;
@@ -628,6 +630,7 @@ struct bhost {
     uint32_t nf, reserved;
     uint32_t answered, believed; /* settled probes: by an error; silent with a token */
     uint64_t next_learn;
+    uint64_t sweep_end;   /* a host that never answers: its open sweep's deadline */
 };
 
 struct budget {
@@ -635,7 +638,7 @@ struct budget {
     uint32_t n;
     uint32_t *qstore;
     uint8_t *evstore;
-    uint64_t timeout, cadence;
+    uint64_t timeout, cadence, t0;
     uint8_t need;
 };
 
@@ -645,13 +648,14 @@ static bool icmp_state(const struct port_result *r)
     return r->state == PS_CLOSED || (r->state == PS_FILTERED && r->reason != R_NO_RESPONSE);
 }
 
-/* Hosts whose first pass met their limiter: some ICMP errors, some silence. */
+/* Every host with silent ports after the first pass. */
 static int budget_build(struct eng *x, struct budget *b, err_t *e)
 {
     const struct group *g = x->job->g;
     uint32_t np = x->job->mods[0].nports;
     uint64_t total = 0;
     b->cadence = BUDGET_CADENCE_NS;
+    b->t0 = now_ns();
     b->need = x->job->conf->timing.max_retries ? 2 : 1;
     b->hosts = xcalloc(g->n, sizeof *b->hosts, e);
     if (!b->hosts)
@@ -664,7 +668,9 @@ static int budget_build(struct eng *x, struct budget *b, err_t *e)
             icmp += icmp_state(&v);
             silent += v.state == PS_UNKNOWN;
         }
-        if (!icmp || !silent)
+        /* A host with no error yet may have begun with an empty bucket:
+         * its silence is no more evidence than the others'. */
+        if (!silent)
             continue;
         struct bhost *bh = &b->hosts[b->n++];
         bh->h = h;
@@ -699,38 +705,70 @@ static void budget_drop(struct bhost *bh, uint32_t qi)
     bh->live--;
 }
 
+static uint64_t flight_sent(const struct budget *b, const struct flight *f)
+{
+    return b->t0 + (uint64_t)f->sent_us * 1000;
+}
+
+/* An unanswered probe found a token: one believed silence more. */
+static void believe(struct eng *x, const struct budget *b, struct bhost *bh, uint32_t qi)
+{
+    bh->believed++;
+    if (debug_on(x->job->conf, 2))
+        debug_line("budget: port %u silent with a token", x->job->mods[0].ports[bh->q[qi]]);
+    if (++bh->ev[qi] >= b->need) {
+        mark_one(x, 0, bh->h, bh->q[qi]);
+        budget_drop(bh, qi);
+    }
+}
+
 /* A probe in flight was answered, or its time is up. */
 static bool flight_settle(struct eng *x, struct budget *b, struct bhost *bh, const struct flight *f, uint64_t now)
 {
-    uint32_t p = bh->q[f->qi];
+    uint32_t qi = f->qi & ~FLIGHT_TOKEN, p = bh->q[qi];
+    bool token = f->qi & FLIGHT_TOKEN;
     struct port_result v;
     __atomic_load(slot_of(x, 0, bh->h, p), &v, __ATOMIC_ACQUIRE);
     if (v.state != PS_UNKNOWN) {
         if (icmp_state(&v)) {
             if (debug_on(x->job->conf, 2))
                 debug_line("budget: port %u answered (%s probe, %u silences believed), tokens %.2f",
-                           x->job->mods[0].ports[p], f->token ? "token" : "learning", bh->ev[f->qi] & ~IN_FLIGHT,
-                           lim_tokens(&bh->lim, f->sent));
-            if (bh->ev[f->qi] & ~IN_FLIGHT)
+                           x->job->mods[0].ports[p], token ? "token" : "learning", bh->ev[qi] & ~IN_FLIGHT,
+                           lim_tokens(&bh->lim, flight_sent(b, f)));
+            if (bh->ev[qi] & ~IN_FLIGHT)
                 lim_contradicted(&bh->lim, now);
             else
-                lim_answer(&bh->lim, f->sent, b->cadence);
+                lim_answer(&bh->lim, flight_sent(b, f), b->cadence);
             bh->answered++;
         }
-        budget_drop(bh, f->qi);
+        budget_drop(bh, qi);
         return true;
     }
-    if (now < f->deadline)
+    if (now < flight_sent(b, f) + b->timeout)
         return false;
-    bh->ev[f->qi] &= (uint8_t)~IN_FLIGHT;
-    if (f->token && debug_on(x->job->conf, 2))
-        debug_line("budget: port %u silent with a token", x->job->mods[0].ports[p]);
-    bh->believed += f->token;
-    if (f->token && ++bh->ev[f->qi] >= b->need) {
-        mark_one(x, 0, bh->h, p);
-        budget_drop(bh, f->qi);
-    }
+    bh->ev[qi] &= (uint8_t)~IN_FLIGHT;
+    if (token)
+        believe(x, b, bh, qi);
     return true;
+}
+
+/* A host that answered nothing, pass or learning: it limits nothing we can
+ * see, so every silent port is probed at once, and silence after the
+ * timeout is believed. */
+static void sweep(struct eng *x, struct budget *b, struct bhost *bh, uint64_t now)
+{
+    if (bh->sweep_end && now < bh->sweep_end)
+        return;
+    for (uint32_t qi = 0; bh->sweep_end && qi < bh->nq; qi++)
+        if (bh->q[qi] != DONE && !decided(x, 0, bh->h, bh->q[qi]) && !(bh->ev[qi] & IN_FLIGHT))
+            believe(x, b, bh, qi);
+    bh->sweep_end = 0;
+    x->st[0].now = now;
+    for (uint32_t qi = 0; qi < bh->nq; qi++)
+        if (bh->q[qi] != DONE && !decided(x, 0, bh->h, bh->q[qi]) && !(bh->ev[qi] & IN_FLIGHT)) {
+            send_probe(&x->st[0], 0, bh->h, bh->q[qi]);
+            bh->sweep_end = now + b->timeout;
+        }
 }
 
 /* The next entry neither decided nor in flight, round robin. */
@@ -753,7 +791,8 @@ static void budget_send(struct eng *x, struct budget *b, struct bhost *bh, bool 
     x->st[0].now = now;
     send_probe(&x->st[0], 0, bh->h, bh->q[qi]);
     bh->ev[qi] |= IN_FLIGHT;
-    bh->f[bh->nf++] = (struct flight){.qi = (uint32_t)qi, .sent = now, .deadline = now + b->timeout, .token = token};
+    bh->f[bh->nf++] = (struct flight){.qi = (uint32_t)qi | (token ? FLIGHT_TOKEN : 0),
+                                      .sent_us = (uint32_t)((now - b->t0) / 1000)};
     bh->reserved += token;
 }
 
@@ -766,12 +805,16 @@ static void budget_step(struct eng *x, struct budget *b, struct bhost *bh, uint6
             i++;
             continue;
         }
-        bh->reserved -= f.token;
+        bh->reserved -= (f.qi & FLIGHT_TOKEN) != 0;
         bh->f[i] = bh->f[--bh->nf];
     }
     if (__atomic_load_n(&x->active[bh->h], __ATOMIC_RELAXED) != 3 || !bh->live)
         return;
-    lim_tick(&bh->lim, now, BUDGET_GIVE_UP_NS);
+    lim_tick(&bh->lim, now, BUDGET_GIVE_UP_NS, UINT32_MAX);
+    if (bh->lim.burst == UINT32_MAX) {
+        sweep(x, b, bh, now);
+        return;
+    }
     if (!bh->lim.known) {
         if (now >= bh->next_learn) {
             budget_send(x, b, bh, false, now);
@@ -790,7 +833,8 @@ static void budget_step(struct eng *x, struct budget *b, struct bhost *bh, uint6
 static bool budget_busy(struct eng *x, const struct budget *b)
 {
     for (uint32_t i = 0; i < b->n; i++)
-        if (b->hosts[i].nf || (b->hosts[i].live && __atomic_load_n(&x->active[b->hosts[i].h], __ATOMIC_RELAXED) == 3))
+        if (b->hosts[i].nf || b->hosts[i].sweep_end ||
+            (b->hosts[i].live && __atomic_load_n(&x->active[b->hosts[i].h], __ATOMIC_RELAXED) == 3))
             return true;
     return false;
 }
@@ -802,6 +846,10 @@ static uint64_t budget_eta(const struct budget *b)
     uint64_t eta = 0;
     for (uint32_t i = 0; i < b->n; i++) {
         const struct bhost *bh = &b->hosts[i];
+        if (bh->lim.burst == UINT32_MAX) { /* sweeping: a timeout per round */
+            eta = MAX(eta, b->need * b->timeout);
+            continue;
+        }
         uint64_t iv = bh->lim.known ? bh->lim.interval_ns : NS_PER_SEC;
         double closed = (bh->answered + 1.0) / (bh->answered + bh->believed / 2.0 + 1.0);
         eta = MAX(eta, (uint64_t)(bh->live * closed * (double)iv));
@@ -814,8 +862,10 @@ static void budget_report(const struct eng *x, const struct budget *b)
     for (uint32_t i = 0; i < b->n; i++) {
         const struct bhost *bh = &b->hosts[i];
         struct host_result *hr = &x->job->g->hosts[bh->h];
+        if (!bh->lim.known || bh->lim.burst == UINT32_MAX)
+            continue; /* never learned, or nothing to learn: no ICMP error at all */
         hr->icmp_burst = bh->lim.burst;
-        hr->icmp_interval_us = bh->lim.known ? (uint32_t)MIN(bh->lim.interval_ns / 1000, UINT32_MAX) : 0;
+        hr->icmp_interval_us = (uint32_t)MIN(bh->lim.interval_ns / 1000, UINT32_MAX);
         if (debug_on(x->job->conf, 1)) {
             char a[ADDR_STRLEN];
             debug_line("raw engine: %s limits ICMP errors to a burst of %u, then one per %.0f ms",

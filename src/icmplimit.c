@@ -50,10 +50,13 @@ void lim_answer(struct icmp_limiter *l, uint64_t sent, uint64_t cadence)
     l->gap = gap;
 }
 
-void lim_tick(struct icmp_limiter *l, uint64_t now, uint64_t give_up)
+void lim_tick(struct icmp_limiter *l, uint64_t now, uint64_t give_up, uint32_t wide)
 {
-    if (!l->known && now > l->since + give_up)
-        become_known(l, give_up, l->burst, now);
+    if (l->known || now <= l->since + give_up)
+        return;
+    if (!l->answers && l->burst < wide)
+        l->burst = wide;
+    become_known(l, give_up, l->burst, now);
 }
 
 void lim_contradicted(struct icmp_limiter *l, uint64_t now)

@@ -14,7 +14,9 @@
  * partial, while leftover tokens drain, so two consecutive gaps are taken
  * and the larger kept: never faster than the truth).  A host that answers
  * nothing for `give_up` is assumed to have nothing left to refuse: its
- * bucket is full and one token comes per give_up.
+ * bucket is full and one token comes per give_up; if it never answered a
+ * learning probe at all, its bucket is taken to be `wide` (a firewalled
+ * host has no limiter to respect; one that has will contradict the model).
  *
  * Known: tokens accrue at one per interval up to the burst; each answered
  * probe spends one at its send time.  A port whose silence was believed
@@ -49,7 +51,7 @@ bool lim_has_token(const struct icmp_limiter *l, uint64_t now, uint32_t reserved
 /* The host answered (with an ICMP error) a probe sent at `sent`. */
 void lim_answer(struct icmp_limiter *l, uint64_t sent, uint64_t cadence);
 /* Learning: gives up waiting for answers once give_up has passed. */
-void lim_tick(struct icmp_limiter *l, uint64_t now, uint64_t give_up);
+void lim_tick(struct icmp_limiter *l, uint64_t now, uint64_t give_up, uint32_t wide);
 /* A port whose silence was believed answered after all. */
 void lim_contradicted(struct icmp_limiter *l, uint64_t now);
 

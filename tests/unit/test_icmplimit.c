@@ -84,10 +84,15 @@ void test_icmplimit_edges(void)
     /* Nothing answered for give_up: nothing left to refuse; the bucket is
      * taken as full. */
     lim_init(&l, 6, 0);
-    lim_tick(&l, 2 * NS_PER_SEC, 3 * NS_PER_SEC);
+    lim_tick(&l, 2 * NS_PER_SEC, 3 * NS_PER_SEC, 64);
     CHECK(!l.known && !lim_has_token(&l, 2 * NS_PER_SEC, 0));
-    lim_tick(&l, 4 * NS_PER_SEC, 3 * NS_PER_SEC);
-    CHECK(l.known && lim_has_token(&l, 4 * NS_PER_SEC, 5) && !lim_has_token(&l, 4 * NS_PER_SEC, 6));
+    lim_tick(&l, 4 * NS_PER_SEC, 3 * NS_PER_SEC, 64);
+    CHECK(l.known && lim_has_token(&l, 4 * NS_PER_SEC, 63) && !lim_has_token(&l, 4 * NS_PER_SEC, 64));
+    /* ... but one that answered while learning keeps its measured burst. */
+    lim_init(&l, 6, 0);
+    lim_answer(&l, NS_PER_SEC, CADENCE);
+    lim_tick(&l, 5 * NS_PER_SEC, 3 * NS_PER_SEC, 64);
+    CHECK(l.known && lim_has_token(&l, 5 * NS_PER_SEC, 5) && !lim_has_token(&l, 5 * NS_PER_SEC, 6));
     /* A believed silence that later answered: slower by half, and empty. */
     uint64_t before = l.interval_ns;
     lim_contradicted(&l, 5 * NS_PER_SEC);
