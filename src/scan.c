@@ -78,6 +78,8 @@ int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
      * chose SYN): the raw engine pings too. */
     if (!scan_is_raw(c->scan) && !c->udp)
         return 0;
+    if (c->udp && !raw_available())
+        return err_set(e, "-sU sends raw UDP and reads ICMP errors: it needs root or CAP_NET_RAW");
     h->have_raw = true;
     return raw_handles_open(&h->raw, c, e);
 }
