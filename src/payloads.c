@@ -629,6 +629,15 @@ static int64_t set_for(struct builder *b, const uint32_t *m, uint32_t n, size_t 
     return (int64_t)(*nset)++;
 }
 
+/* p[0..n) = v by doubling copies: a stretch such as 32768-65535 is a few
+ * memcpy calls, not 32768 stores (and comparisons, in the fuzzer's build). */
+static void fill(uint32_t *p, uint32_t v, size_t n)
+{
+    p[0] = v;
+    for (size_t done = 1; done < n; done *= 2)
+        memcpy(p + done, p, MIN(done, n - done) * sizeof *p);
+}
+
 static bool build(struct builder *b)
 {
     struct payloads *pl = b->pl;
@@ -660,10 +669,11 @@ static bool build(struct builder *b)
         uint32_t next = k < nev ? MIN(ev[k].port, 65536) : 65536, m[PAYLOADS_PER_PORT_MAX];
         int64_t set = set_for(b, m, collect(b, bits, nwords, port, m), &nset, &set_cap, &nref, &ref_cap);
         ok = set >= 0;
-        for (; ok && port < next; port++) {
-            pl->port_set[port] = (uint32_t)set;
-            pl->nports += set > 0;
+        if (ok && set > 0) { /* port_set is zeroed: most stretches have nothing to write */
+            pl->nports += next - port;
+            fill(pl->port_set + port, (uint32_t)set, next - port);
         }
+        port = next;
     }
     free(ev);
     free(active);
