@@ -24,6 +24,7 @@ pkgs=(
     time bc           # /usr/bin/time and bc: wall time and peak RSS in bench/
     libcap-ng-dev     # dropping privileges: clear every capability explicitly, not by setuid's side effect
     dnsmasq-base snmpd chrony  # the lab's UDP host: real DNS, SNMP and NTP servers for -sU
+    ieee-data arp-scan # MAC vendors (the IEEE registries, read at run time); the ARP sweep benchmark peer
 )
 missing=()
 for p in "${pkgs[@]}"; do
