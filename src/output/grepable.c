@@ -1,11 +1,14 @@
 /* grepable: nmap's one-line-per-host format (-oG):
  *   Host: 10.0.0.2 (name)	Status: Up
  *   Host: 10.0.0.2 (name)	Ports: 22/open/tcp//ssh///, ...	Ignored State: closed (997)
- * Port fields are port/state/protocol/owner/service/rpc/version/. */
+ *   Host: 10.0.0.2 (name)	Ports: ...	Interrupted: 3963 of 65535 ports done
+ * Port fields are port/state/protocol/owner/service/rpc/version/.  The last
+ * field is scout's: a host whose scan Ctrl-C cut short, its undecided ports
+ * not listed. */
 #include "output.h"
 
 struct grep_state {
-    int unused;
+    uint64_t partial; /* hosts written whose scan the stop cut short */
 };
 
 static void begin(void *st, FILE *f, const struct run_info *ri)
@@ -16,16 +19,20 @@ static void begin(void *st, FILE *f, const struct run_info *ri)
     fprintf(f, "# scout %s scan initiated %s as: %s\n", SCOUT_VERSION, when, ri->conf->args);
 }
 
-static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
+static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
-    (void)st;
+    struct grep_state *st = stp;
     const struct conf *c = ri->conf;
     char ip[ADDR_STRLEN];
     const char *name = host_name(h);
     addr_str(&h->addr, ip, sizeof ip);
+    struct host_progress hp;
+    host_progress(ri, h, &hp);
     if (h->status != HOST_UP) {
+        /* Unknown: nmap's word for a host it did not probe (-sL) */
         if (c->verbose)
-            fprintf(f, "Host: %s (%s)\tStatus: Down\n", ip, name ? name : "");
+            fprintf(f, "Host: %s (%s)\tStatus: %s\n", ip, name ? name : "",
+                    hp.undiscovered ? "Unknown" : "Down");
         return;
     }
     struct host_view v;
@@ -56,16 +63,25 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     /* The format has room for one ignored state only. */
     if (v.nign == 1)
         fprintf(f, "\tIgnored State: %s (%u)", state_name(v.order[0]), v.counts[v.order[0]]);
+    if (hp.interrupted) {
+        char done[96];
+        progress_phrase(ri, &hp, done, sizeof done);
+        fprintf(f, "\tInterrupted: %s", done);
+        st->partial++;
+    }
     fprintf(f, "\n");
 }
 
-static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)
+static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_end *re)
 {
-    (void)st;
+    struct grep_state *st = stp;
     char when[64], sum[160];
     fmt_time(re->end, "%a %b %e %H:%M:%S %Y", when, sizeof when);
     summary_line(ri, re, sum, sizeof sum);
-    if (re->interrupted)
+    if (re->interrupted && st->partial)
+        fprintf(f, "# scan interrupted: the hosts above were completed except %llu marked "
+                   "\"Interrupted:\"; the rest were not scanned\n", (unsigned long long)st->partial);
+    else if (re->interrupted)
         fprintf(f, "# scan interrupted: only the hosts above were completed\n");
     fprintf(f, "# scout done at %s -- %s\n", when, sum);
 }

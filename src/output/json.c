@@ -3,16 +3,19 @@
  *   {"event":"port", "ip", "hostname", "proto", "port", "state", "reason",
  *    "reason_ttl", "service"}              one per reported port
  *   {"event":"host", "ip", "hostname", "status", "reason", "srtt_us",
- *    "ports_scanned", "extraports": {state: count}, "timed_out",
- *    "confirm": {"sampled", "reset", "proxied"} or null (confirm.c)}
- *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "exit",
- *    "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
+ *    "ports_scanned", "ports_asked", "interrupted", "extraports": {state: count},
+ *    "timed_out", "confirm": {"sampled", "reset", "proxied"} or null (confirm.c)}
+ *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "hosts_interrupted",
+ *    "exit", "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
+ * ports_scanned counts the decided ports, ports_asked those of the list (null
+ * in a shard); "interrupted": true marks a host whose scan Ctrl-C cut short
+ * (status "unknown", reason "interrupted": before its discovery decided). 
  * Ports folded into "extraports" follow the same rule as the other formats
  * (-v shows more, --open only open ones). */
 #include "output.h"
 
 struct json_state {
-    int unused;
+    uint64_t partial; /* hosts written whose scan the stop cut short */
 };
 
 static void jstr(FILE *f, const char *s)
@@ -79,12 +82,15 @@ static void service_fields(FILE *f, const struct service_info *si)
     }
 }
 
-static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
+static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
-    (void)st;
+    struct json_state *st = stp;
     const struct conf *c = ri->conf;
     if (h->status != HOST_UP && !c->verbose)
         return;
+    struct host_progress hp;
+    host_progress(ri, h, &hp);
+    st->partial += hp.interrupted;
     struct host_view v;
     host_view_make(ri, h, &v);
     struct shown_port sp = {0};
@@ -105,10 +111,17 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     }
     fprintf(f, "{\"event\":\"host\",");
     host_id(f, h);
-    fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"srtt_us\":%u,\"ports_scanned\":%u,\"extraports\":{",
-            h->status == HOST_UP ? "up" : "down",
-            h->status == HOST_UP ? reason_name((enum reason)h->up_reason) : "no-response",
+    fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"srtt_us\":%u,\"ports_scanned\":%u,\"ports_asked\":",
+            h->status == HOST_UP ? "up" : hp.undiscovered ? "unknown" : "down",
+            h->status == HOST_UP ? reason_name((enum reason)h->up_reason)
+            : hp.undiscovered    ? "interrupted"
+                                 : "no-response",
             h->srtt_us, v.total);
+    if (hp.asked || c->shard_n == 1)
+        fprintf(f, "%u", hp.asked);
+    else
+        fprintf(f, "null");
+    fprintf(f, ",\"interrupted\":%s,\"extraports\":{", hp.interrupted ? "true" : "false");
     for (int i = 0; i < v.nign; i++)
         fprintf(f, "%s\"%s\":%u", i ? "," : "", state_name(v.order[i]), v.counts[v.order[i]]);
     fprintf(f, "},\"timed_out\":%s,\"confirm\":", h->timed_out ? "true" : "false");
@@ -119,15 +132,16 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
         fprintf(f, "null}\n");
 }
 
-static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)
+static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_end *re)
 {
-    (void)st;
+    const struct json_state *st = stp;
     const struct scan_stats *s = re->stats;
-    fprintf(f, "{\"event\":\"end\",\"elapsed\":%.3f,\"hosts_up\":%llu,\"hosts_total\":%llu,\"exit\":\"%s\","
+    fprintf(f, "{\"event\":\"end\",\"elapsed\":%.3f,\"hosts_up\":%llu,\"hosts_total\":%llu,"
+               "\"hosts_interrupted\":%llu,\"exit\":\"%s\","
                "\"probes\":{\"sent\":%llu,\"retransmits\":%llu,\"replies\":%llu,\"timeouts\":%llu,\"drops\":%llu,"
                "\"rejected\":%llu,\"malformed\":%llu,\"send_seconds\":%.3f}}\n",
             re->end - ri->start, (unsigned long long)s->hosts_up, (unsigned long long)s->hosts_done,
-            re->error ? "error" : re->interrupted ? "interrupted" : "success",
+            (unsigned long long)st->partial, re->error ? "error" : re->interrupted ? "interrupted" : "success",
             (unsigned long long)s->sent, (unsigned long long)s->retransmits,
             (unsigned long long)s->replies, (unsigned long long)s->timeouts,
             (unsigned long long)s->drops, (unsigned long long)s->invalid,

@@ -10,6 +10,7 @@
 struct normal_state {
     bool file_style; /* -oN: '#' header and footer lines */
     uint64_t hosts_seen;
+    uint64_t partial; /* hosts shown whose scan the stop cut short */
 };
 
 static void begin(void *stp, FILE *f, const struct run_info *ri)
@@ -227,9 +228,12 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
     struct normal_state *st = stp;
     const struct conf *c = ri->conf;
     st->hosts_seen++;
+    struct host_progress hp;
+    host_progress(ri, h, &hp);
     if (h->status != HOST_UP) {
         if (c->verbose)
-            report_line(f, h, " [host down]");
+            report_line(f, h, hp.undiscovered ? " [not scanned: interrupted before host discovery]"
+                                              : " [host down]");
         return;
     }
     struct host_view v;
@@ -238,6 +242,12 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         return; /* --open: hosts with nothing open are not reported */
     report_line(f, h, "");
     up_line(f, ri, h);
+    if (hp.interrupted) {
+        char done[96];
+        progress_phrase(ri, &hp, done, sizeof done);
+        fprintf(f, "Scan of this host interrupted: %s (the rest unknown)\n", done);
+        st->partial++;
+    }
     if (c->ping_only)
         return;
     if (h->timed_out) {
@@ -261,9 +271,13 @@ static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_
     struct normal_state *st = stp;
     char sum[160], when[64];
     summary_line(ri, re, sum, sizeof sum);
-    if (re->stats->hosts_done == 1 && re->stats->hosts_up == 0 && !ri->conf->ping_skip)
+    if (re->stats->hosts_done == 1 && re->stats->hosts_up == 0 && !ri->conf->ping_skip && !re->interrupted)
         fprintf(f, "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn\n");
-    if (re->interrupted)
+    if (re->interrupted && st->partial)
+        fprintf(f, "%sscan interrupted: the hosts above were completed except %llu marked "
+                   "\"Scan of this host interrupted\"; the rest were not scanned\n",
+                st->file_style ? "# " : "", (unsigned long long)st->partial);
+    else if (re->interrupted)
         fprintf(f, "%sscan interrupted: only the hosts above were completed\n",
                 st->file_style ? "# " : "");
     if (re->error)

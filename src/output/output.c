@@ -51,6 +51,7 @@ int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic
     s->ri.conf = c;
     s->ri.start = wall_time();
     s->ri.scan_name = c->tcp ? c->scan->name : "udp";
+    s->ri.stop = stop;
     bool stdout_taken = false;
     for (int i = 0; i < c->noutputs; i++)
         if (!strcmp(c->outputs[i].path, "-"))
@@ -217,6 +218,34 @@ void host_view_make(const struct run_info *ri, const struct host_result *h, stru
             v->order[j] = v->order[j - 1];
             v->order[j - 1] = t;
         }
+}
+
+void host_progress(const struct run_info *ri, const struct host_result *h, struct host_progress *hp)
+{
+    const struct conf *c = ri->conf;
+    uint32_t listed = 0;
+    memset(hp, 0, sizeof *hp);
+    for (int p = 0; p < PROTO_COUNT && !c->ping_only; p++) {
+        listed += c->ports.n[p];
+        for (uint32_t i = 0; i < c->ports.n[p]; i++)
+            hp->done += h->ports[p][i].state != PS_UNKNOWN;
+    }
+    hp->asked = c->shard_n == 1 ? listed : 0;
+    if (!ri->stop || !*ri->stop || h->timed_out)
+        return;
+    hp->undiscovered = h->status == HOST_UNKNOWN;
+    hp->interrupted = hp->undiscovered ||
+                      (h->status == HOST_UP && (c->shard_n > 1 || hp->done < listed));
+}
+
+void progress_phrase(const struct run_info *ri, const struct host_progress *hp, char *buf, size_t len)
+{
+    const struct conf *c = ri->conf;
+    if (hp->asked || c->shard_n == 1)
+        snprintf(buf, len, "%u of %u ports done", hp->done, hp->asked);
+    else
+        snprintf(buf, len, "%u ports done (shard %u/%u of %u)", hp->done, c->shard_k, c->shard_n,
+                 c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP]);
 }
 
 bool next_shown_port(const struct run_info *ri, const struct host_result *h,

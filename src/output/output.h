@@ -10,7 +10,10 @@
  *     host; it never sends, never exits, and reads results only through the
  *     const pointers it receives;
  *   - ports whose state is PS_UNKNOWN (another shard's, or an interrupted
- *     scan's) are not reported.
+ *     scan's) are not reported as any state; a host handed over after the
+ *     stop flag was set may be partly scanned, and each format says how far
+ *     its scan went (host_progress) so that nobody, and no later --resume,
+ *     reads it as complete.
  * Adding a format is one file here plus one entry in output.c. */
 #ifndef SCOUT_OUTPUT_H
 #define SCOUT_OUTPUT_H
@@ -28,6 +31,9 @@ struct run_info {
     const struct conf *conf;
     double start; /* wall clock */
     const char *scan_name;
+    /* main's stop flag (NULL: never stops): set when a host is handed over,
+     * that host's group was cut short */
+    const volatile sig_atomic_t *stop;
 };
 
 struct run_end {
@@ -101,6 +107,20 @@ void fmt_sigdigits(double x, char *buf, size_t len);
 const char *host_name(const struct host_result *h);
 /* "2 IP addresses (1 host up) scanned in 0.52 seconds" */
 void summary_line(const struct run_info *ri, const struct run_end *re, char *buf, size_t len);
+
+/* How far one host's scan went.  done: ports decided; asked: the ports of
+ * the list (both protocols; 0 in a shard, whose share of a host's ports is
+ * the engine's permutation's to know).  interrupted: the run stopped with
+ * this host unfinished: undiscovered (its discovery undecided, nothing
+ * scanned), or up with ports undecided (in a shard: any host handed over
+ * after the stop).  A timed-out host is timed out, not interrupted. */
+struct host_progress {
+    uint32_t done, asked;
+    bool interrupted, undiscovered;
+};
+void host_progress(const struct run_info *ri, const struct host_result *h, struct host_progress *hp);
+/* "3963 of 65535 ports done"; in a shard "1200 ports done (shard 1/3 of 65535)". */
+void progress_phrase(const struct run_info *ri, const struct host_progress *hp, char *buf, size_t len);
 
 /* Per-host tally of states across protocols and which of them fold. */
 struct host_view {

@@ -1,13 +1,16 @@
 /* xml: nmap's XML format (-oX), valid against nmap.dtd, so that tools that
  * import nmap XML read scout's.  One <host> per host with its ports grouped
  * inside (never one element per port), <extraports> for folded states, and a
- * closing <runstats> written on every exit path, interrupted ones included. */
+ * closing <runstats> written on every exit path, interrupted ones included:
+ * a host the stop caught half-way carries a "scout-progress" host script
+ * saying how far its scan went, one caught before its discovery is
+ * state="unknown". */
 #include <string.h>
 
 #include "output.h"
 
 struct xml_state {
-    int unused;
+    uint64_t unknown; /* hosts whose discovery the stop cut short (not down) */
 };
 
 /* Escapes for attribute values and comments; "--" may not appear in a
@@ -184,12 +187,51 @@ static void ports(FILE *f, const struct run_info *ri, const struct host_result *
     fprintf(f, "</ports>\n");
 }
 
-static void host(void *st, FILE *f, const struct run_info *ri, const struct host_result *h)
+/* How far an interrupted host's scan went, in the one place nmap.dtd leaves
+ * for a scanner's own findings about a host: a host script, here with
+ * structured fields (done, asked, the undecided ports per protocol) that a
+ * later --resume can read.  The undecided ports are no port state. */
+static void progress_script(FILE *f, const struct run_info *ri, const struct host_result *h,
+                            const struct host_progress *hp)
 {
-    (void)st;
+    const struct conf *c = ri->conf;
+    char done[96];
+    progress_phrase(ri, hp, done, sizeof done);
+    fprintf(f, "<hostscript><script id=\"scout-progress\" output=\"");
+    if (hp->undiscovered)
+        fprintf(f, "interrupted before host discovery: nothing scanned");
+    else
+        fprintf(f, "interrupted: %s (the rest unknown)", done);
+    fprintf(f, "\"><elem key=\"state\">interrupted</elem><elem key=\"discovered\">%s</elem>"
+               "<elem key=\"done\">%u</elem>",
+            hp->undiscovered ? "false" : "true", hp->done);
+    if (hp->asked)
+        fprintf(f, "<elem key=\"asked\">%u</elem>", hp->asked);
+    if (c->shard_n > 1)
+        fprintf(f, "<elem key=\"shard\">%u/%u</elem>", c->shard_k, c->shard_n);
+    if (!hp->undiscovered && hp->done < c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP]) {
+        fprintf(f, "<table key=\"unknown\">");
+        for (int p = 0; p < PROTO_COUNT; p++) {
+            if (!c->ports.n[p])
+                continue;
+            fprintf(f, "<elem key=\"%s\">", proto_name((enum proto)p));
+            write_port_ranges(f, ri, h, (enum proto)p, PS_UNKNOWN, -1);
+            fprintf(f, "</elem>");
+        }
+        fprintf(f, "</table>");
+    }
+    fprintf(f, "</script></hostscript>\n");
+}
+
+static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
+{
+    struct xml_state *st = stp;
     const struct conf *c = ri->conf;
     char ip[ADDR_STRLEN];
     addr_str(&h->addr, ip, sizeof ip);
+    struct host_progress hp;
+    host_progress(ri, h, &hp);
+    st->unknown += hp.undiscovered;
     if (h->status != HOST_UP && !c->verbose)
         return;
     if (c->open_only && !c->ping_only && h->status == HOST_UP) {
@@ -201,8 +243,10 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     fprintf(f, "<host starttime=\"%lld\" endtime=\"%lld\"%s>", epoch(h->start), epoch(h->end),
             h->timed_out ? " timedout=\"true\"" : "");
     fprintf(f, "<status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
-            h->status == HOST_UP ? "up" : "down",
-            h->status == HOST_UP ? reason_name((enum reason)h->up_reason) : "no-response",
+            h->status == HOST_UP ? "up" : hp.undiscovered ? "unknown" : "down",
+            h->status == HOST_UP ? reason_name((enum reason)h->up_reason)
+            : hp.undiscovered    ? "interrupted"
+                                 : "no-response",
             h->up_ttl);
     fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
             h->addr.family == AF_INET ? "ipv4" : "ipv6");
@@ -212,15 +256,17 @@ static void host(void *st, FILE *f, const struct run_info *ri, const struct host
     if (confirm_proxied(h)) /* nmap.dtd has no element for it */
         fprintf(f, "<!-- syn proxy: %u of %u connections to open ports reset at once; open ports not confirmed -->\n",
                 h->confirm.reset, h->confirm.sampled);
+    if (hp.interrupted)
+        progress_script(f, ri, h, &hp);
     if (h->status == HOST_UP)
         fprintf(f, "<times srtt=\"%u\" rttvar=\"%u\" to=\"%u\"/>\n", h->srtt_us, h->rttvar_us,
                 h->to_us);
     fprintf(f, "</host>\n");
 }
 
-static void end(void *st, FILE *f, const struct run_info *ri, const struct run_end *re)
+static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_end *re)
 {
-    (void)st;
+    const struct xml_state *st = stp;
     char when[64], sum[160];
     fmt_time(re->end, "%a %b %e %H:%M:%S %Y", when, sizeof when);
     summary_line(ri, re, sum, sizeof sum);
@@ -234,9 +280,11 @@ static void end(void *st, FILE *f, const struct run_info *ri, const struct run_e
         esc(f, re->error ? re->error : "interrupted");
         fprintf(f, "\"");
     }
+    /* A host the stop caught before its discovery is neither up nor down. */
     uint64_t up = re->stats->hosts_up, total = re->stats->hosts_done;
+    uint64_t down = total - up >= st->unknown ? total - up - st->unknown : 0;
     fprintf(f, "/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/>\n</runstats>\n</nmaprun>\n",
-            (unsigned long long)up, (unsigned long long)(total - up), (unsigned long long)total);
+            (unsigned long long)up, (unsigned long long)down, (unsigned long long)total);
 }
 
 const struct output_ops output_xml = {

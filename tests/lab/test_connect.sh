@@ -120,8 +120,8 @@ test_shards_cover() {
 test_interrupt() {
     # Not through lab_in: a backgrounded shell function is a subshell, and
     # background subshells ignore SIGINT.
-    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sT -p- --max-rate 3000 -oX "$WORK/int.xml" \
-        -oG "$WORK/int.gnmap" $LAB_T3 $LAB_T2 >"$WORK/int.txt" 2>&1 &
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sT -Pn -p- --max-rate 3000 -oX "$WORK/int.xml" \
+        -oG "$WORK/int.gnmap" -oJ "$WORK/int.json" $LAB_T3 $LAB_T2 >"$WORK/int.txt" 2>&1 &
     local pid=$!
     sleep 1.5
     kill -INT $pid
@@ -130,6 +130,18 @@ test_interrupt() {
     check "SIGINT ends the scan with exit 130" test "$rc" = 130
     check "interrupted XML is complete and valid" xml_valid "$WORK/int.xml"
     check "interrupted XML says so" grep -q 'exit="error" errormsg="interrupted"' "$WORK/int.xml"
+    # Issue 18, item 6: the two hosts were cut short, and every format says
+    # how far each went; the undecided ports are shown as no state.
+    check "XML: each host's decided ports + its undecided list = 1-65535, as counted" \
+        python3 "$LAB_SRC/progresscheck.py" "$WORK/int.xml" 65535 --min-hosts 2
+    check "normal: 'Scan of this host interrupted: N of 65535 ports done' for both hosts" bash -c \
+        "[ \$(grep -cE '^Scan of this host interrupted: [0-9]+ of 65535 ports done \(the rest unknown\)$' '$WORK/int.txt') = 2 ] &&
+         grep -q 'except 2 marked' '$WORK/int.txt'"
+    check "grepable: an Interrupted: field on both hosts' Ports lines" bash -c \
+        "[ \$(grep -cP '^Host: .*\tPorts: .*\tInterrupted: [0-9]+ of 65535 ports done$' '$WORK/int.gnmap') = 2 ]"
+    check "JSON: both hosts interrupted, ports_scanned of ports_asked 65535" bash -c \
+        "[ \$(grep -cE '\"ports_scanned\":[0-9]+,\"ports_asked\":65535,\"interrupted\":true' '$WORK/int.json') = 2 ] &&
+         grep -q '\"hosts_interrupted\":2,' '$WORK/int.json'"
 }
 
 test_timing_flags() {

@@ -39,6 +39,17 @@ test_engine_interrupt() {
     bg_scan "$WORK/int-fast.xml" -sS -Pn --max-retries 0 -p 1-65535 198.19.0.0/20
     sleep 0.3
     check "Ctrl-C at full rate stops at once" interrupt_within 1000 "$WORK/int-fast.xml"
+    # Issue 18, item 6: the group it stopped in is written, each host saying
+    # how far its scan went (none finished: -Pn marks them up, not scanned).
+    check "... each host written says how far it went (decided + undecided = 1-65535)" \
+        python3 "$LAB_SRC/progresscheck.py" "$WORK/int-fast.xml" 65535 --min-hosts 2
+    # 198.19.0.1 never answers: stopped before its discovery decided, it is
+    # unknown, not down.
+    bg_scan "$WORK/int-disc.xml" -sS -v -p 1-100 198.19.0.1
+    check "Ctrl-C during discovery stops at once" interrupt_within 1000 "$WORK/int-disc.xml"
+    check "... the host not yet decided is unknown, not down" bash -c \
+        "grep -q '<status state=\"unknown\" reason=\"interrupted\"' '$WORK/int-disc.xml' &&
+         grep -q '<hosts up=\"0\" down=\"0\" total=\"1\"/>' '$WORK/int-disc.xml'"
 }
 
 test_engine_host_timeout() {

@@ -179,3 +179,96 @@ void test_output_nmap_details(void)
     group_free(&g);
     conf_free(&c);
 }
+
+void test_output_interrupted(void);
+
+/* Begin, one host and end, with the run's stop flag as given. */
+static char *render_stopped(const struct output_ops *ops, const struct conf *c, const struct host_result *h,
+                            const volatile sig_atomic_t *stop)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct run_info ri = {.conf = c, .start = 0, .scan_name = "connect", .stop = stop};
+    struct scan_stats stats = {.hosts_done = 1, .hosts_up = h->status == HOST_UP};
+    struct run_end re = {.end = 1, .stats = &stats, .interrupted = stop && *stop};
+    void *st = calloc(1, ops->state_size);
+    ops->begin(st, f, &ri);
+    ops->host(st, f, &ri, h);
+    ops->end(st, f, &ri, &re);
+    fclose(f);
+    free(st);
+    return buf;
+}
+
+/* Issue 18, item 6: a host the stop cut short says how far its scan went in
+ * every format, its undecided ports shown as no state; one caught before its
+ * discovery is unknown, not down; a finished host, or an unstopped run,
+ * carries no such mark. */
+void test_output_interrupted(void)
+{
+    char *argv[] = {"scout", "-n", "-sT", "-p", "20-60", "10.0.0.1", NULL};
+    struct conf c;
+    struct group g;
+    err_t e;
+    if (make_conf(&c, 6, argv) < 0 || group_alloc(&g, 1, &c.ports, &e) < 0) {
+        CHECK(0);
+        return;
+    }
+    fill_host(&g, &c);
+    struct host_result *h = &g.hosts[0];
+    for (uint32_t i = 10; i < c.ports.n[PROTO_TCP]; i++) /* 30-60 undecided */
+        h->ports[PROTO_TCP][i] = (struct port_result){0};
+    volatile sig_atomic_t stop = SIGINT, running = 0;
+    char *out = render_stopped(&output_normal, &c, h, &stop);
+    CHECK(strstr(out, "Host is up (0.00027s latency).\nScan of this host interrupted: 10 of 41 ports done "
+                      "(the rest unknown)\n"));
+    CHECK(strstr(out, "except 1 marked \"Scan of this host interrupted\"") && !strstr(out, "30/tcp"));
+    CHECK(strstr(out, "\n29/tcp closed ") && !strstr(out, "Not shown"));
+    free(out);
+    out = render_stopped(&output_grepable, &c, h, &stop);
+    CHECK(strstr(out, ", 29/closed/tcp//") && strstr(out, "///\tInterrupted: 10 of 41 ports done\n") &&
+          !strstr(out, " 30/"));
+    free(out);
+    out = render_stopped(&output_json, &c, h, &stop);
+    CHECK(strstr(out, "\"ports_scanned\":10,\"ports_asked\":41,\"interrupted\":true,") &&
+          strstr(out, "\"hosts_interrupted\":1,") && !strstr(out, "\"port\":30,"));
+    free(out);
+    out = render_stopped(&output_xml, &c, h, &stop);
+    CHECK(strstr(out, "<hostscript><script id=\"scout-progress\" output=\"interrupted: 10 of 41 ports done "
+                      "(the rest unknown)\"><elem key=\"state\">interrupted</elem>"
+                      "<elem key=\"discovered\">true</elem><elem key=\"done\">10</elem>"
+                      "<elem key=\"asked\">41</elem><table key=\"unknown\"><elem key=\"tcp\">30-60</elem>"
+                      "</table></script></hostscript>\n<times"));
+    CHECK(!strstr(out, "portid=\"30\""));
+    free(out);
+    /* Not stopped: no mark (the undecided ports are another shard's). */
+    out = render_stopped(&output_normal, &c, h, &running);
+    CHECK(!strstr(out, "interrupted"));
+    free(out);
+    /* Stopped after the host was finished: no mark either. */
+    fill_host(&g, &c);
+    out = render_stopped(&output_xml, &c, h, &stop);
+    CHECK(!strstr(out, "scout-progress"));
+    free(out);
+    /* Stopped before its discovery decided: unknown, not down (with -v). */
+    h->status = HOST_UNKNOWN;
+    c.verbose = 1;
+    out = render_stopped(&output_xml, &c, h, &stop);
+    CHECK(strstr(out, "<status state=\"unknown\" reason=\"interrupted\" reason_ttl=\"0\"/>") &&
+          strstr(out, "output=\"interrupted before host discovery: nothing scanned\"") &&
+          strstr(out, "<hosts up=\"0\" down=\"0\" total=\"1\"/>"));
+    free(out);
+    out = render_stopped(&output_normal, &c, h, &stop);
+    CHECK(strstr(out, "Nmap scan report for 10.0.0.1 [not scanned: interrupted before host discovery]\n") &&
+          !strstr(out, "Host seems down"));
+    free(out);
+    out = render_stopped(&output_grepable, &c, h, &stop);
+    CHECK(strstr(out, "Host: 10.0.0.1 ()\tStatus: Unknown\n"));
+    free(out);
+    out = render_stopped(&output_json, &c, h, &stop);
+    CHECK(strstr(out, "\"status\":\"unknown\",\"reason\":\"interrupted\""));
+    free(out);
+    group_free(&g);
+    conf_free(&c);
+}
