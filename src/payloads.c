@@ -568,9 +568,11 @@ static int event_cmp(const void *a, const void *b)
 }
 
 /* The payloads of a port covered by the entries set in bits: at most
- * PAYLOADS_PER_PORT_MAX, all from the file of the lowest-numbered entry. */
+ * PAYLOADS_PER_PORT_MAX, all from the file of the lowest-numbered entry.
+ * seen[payload] == gen marks a payload already taken for this port (one
+ * copy even when several entries give the same bytes). */
 static uint32_t collect(struct builder *b, const uint64_t *bits, size_t nwords, uint32_t port,
-                        uint32_t *m)
+                        uint32_t *seen, uint32_t gen, uint32_t *m)
 {
     uint32_t n = 0;
     int src = -1;
@@ -581,23 +583,19 @@ static uint32_t collect(struct builder *b, const uint64_t *bits, size_t nwords, 
                 src = en->src;
             else if (en->src != src)
                 return n; /* entries are numbered by file: the rest are the other's */
-            bool dup = false;
-            for (uint32_t k = 0; k < n && !dup; k++)
-                dup = m[k] == en->pay;
-            if (dup)
+            if (seen[en->pay] == gen)
                 continue;
-            if (n == PAYLOADS_PER_PORT_MAX) {
-                if (!en->warned) {
-                    uint8_t keep = b->src;
-                    b->src = en->src;
-                    warn(b, en->line, "port %u already has %d payloads; this one is not sent to it",
-                         port, PAYLOADS_PER_PORT_MAX);
-                    b->src = keep;
-                    en->warned = true;
-                }
-                return n;
+            if (n < PAYLOADS_PER_PORT_MAX) {
+                seen[en->pay] = gen;
+                m[n++] = en->pay;
+            } else if (!en->warned) { /* each entry left out is told once */
+                uint8_t keep = b->src;
+                b->src = en->src;
+                warn(b, en->line, "port %u already has %d payloads; this one is not sent to it",
+                     port, PAYLOADS_PER_PORT_MAX);
+                b->src = keep;
+                en->warned = true;
             }
-            m[n++] = en->pay;
         }
     return n;
 }
@@ -638,36 +636,53 @@ static void fill(uint32_t *p, uint32_t v, size_t n)
         memcpy(p + done, p, MIN(done, n - done) * sizeof *p);
 }
 
+/* Each range as two events, where it starts and one past its end, in port
+ * order; NULL when out of memory. */
+static struct event *events(const struct builder *b, size_t *nev)
+{
+    struct event *ev = calloc(2 * b->nrng + 1, sizeof *ev);
+    *nev = 0;
+    if (!ev)
+        return NULL;
+    for (size_t r = 0; r < b->nrng; r++) {
+        ev[(*nev)++] = (struct event){b->rng[r].lo, b->rng[r].entry, 1};
+        ev[(*nev)++] = (struct event){(uint32_t)b->rng[r].hi + 1, b->rng[r].entry, -1};
+    }
+    qsort(ev, *nev, sizeof *ev, event_cmp);
+    return ev;
+}
+
+/* An entry's ranges may overlap: it covers a port while its count is not 0. */
+static void apply(const struct event *ev, uint32_t *active, uint64_t *bits)
+{
+    uint32_t en = ev->entry;
+    active[en] = (uint32_t)((int32_t)active[en] + ev->delta);
+    if (active[en])
+        bits[en / 64] |= 1ull << (en % 64);
+    else
+        bits[en / 64] &= ~(1ull << (en % 64));
+}
+
 static bool build(struct builder *b)
 {
     struct payloads *pl = b->pl;
     size_t nset = 0, set_cap = 0, nref = 0, ref_cap = 0;
-    size_t nwords = (b->nent + 63) / 64, nev = 0;
-    struct event *ev = calloc(2 * b->nrng + 1, sizeof *ev);
-    uint32_t *active = calloc(b->nent + 1, sizeof *active);
+    size_t nwords = (b->nent + 63) / 64, nev;
+    struct event *ev = events(b, &nev);
+    uint32_t *active = calloc(b->nent + 1, sizeof *active), gen = 0;
+    uint32_t *seen = calloc(b->npay + 1, sizeof *seen);
     uint64_t *bits = calloc(nwords + 1, sizeof *bits);
     pl->port_set = calloc(65536, sizeof *pl->port_set);
-    bool ok = ev && active && bits && pl->port_set &&
+    bool ok = ev && active && seen && bits && pl->port_set &&
               grow(b, (void **)&pl->set, &set_cap, 0, 1, sizeof *pl->set);
-    if (ok) {
+    if (ok)
         pl->set[nset++] = (struct payload_set){0, 0};
-        for (size_t r = 0; r < b->nrng; r++) {
-            ev[nev++] = (struct event){b->rng[r].lo, b->rng[r].entry, 1};
-            ev[nev++] = (struct event){(uint32_t)b->rng[r].hi + 1, b->rng[r].entry, -1};
-        }
-        qsort(ev, nev, sizeof *ev, event_cmp);
-    }
     for (uint32_t port = 0, k = 0; ok && port < 65536;) {
-        for (; k < nev && ev[k].port == port; k++) {
-            uint32_t en = ev[k].entry;
-            active[en] = (uint32_t)((int32_t)active[en] + ev[k].delta);
-            if (active[en])
-                bits[en / 64] |= 1ull << (en % 64);
-            else
-                bits[en / 64] &= ~(1ull << (en % 64));
-        }
+        for (; k < nev && ev[k].port == port; k++)
+            apply(&ev[k], active, bits);
         uint32_t next = k < nev ? MIN(ev[k].port, 65536) : 65536, m[PAYLOADS_PER_PORT_MAX];
-        int64_t set = set_for(b, m, collect(b, bits, nwords, port, m), &nset, &set_cap, &nref, &ref_cap);
+        uint32_t n = collect(b, bits, nwords, port, seen, ++gen, m);
+        int64_t set = set_for(b, m, n, &nset, &set_cap, &nref, &ref_cap);
         ok = set >= 0;
         if (ok && set > 0) { /* port_set is zeroed: most stretches have nothing to write */
             pl->nports += next - port;
@@ -677,6 +692,7 @@ static bool build(struct builder *b)
     }
     free(ev);
     free(active);
+    free(seen);
     free(bits);
     return ok;
 }

@@ -29,7 +29,7 @@
 #define PAYLOADS_PER_PORT_MAX 16
 /* Entries read per file; the rest of a larger file is reported and ignored
  * (Debian's files hold 63 and 48).  Bounds the table build's work. */
-#define PAYLOAD_ENTRIES_MAX 8192
+#define PAYLOAD_ENTRIES_MAX 4096
 /* --data, --data-string, --data-length: nmap's MAX_PAYLOAD_ALLOWED (65535
  * less the largest IP and TCP headers).  Above PAYLOAD_MAX nmap only warns
  * "may not be sent successfully"; that warning is the caller's. */
