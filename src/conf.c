@@ -20,7 +20,7 @@ enum {
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
-    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH,
+    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +66,7 @@ static const struct option long_opts[] = {
     {"data", required_argument, 0, O_DATA},
     {"data-string", required_argument, 0, O_DATA_STRING},
     {"data-length", required_argument, 0, O_DATA_LENGTH},
+    {"disable-arp-ping", no_argument, 0, O_NO_ARP},
     {0, 0, 0, 0},
 };
 
@@ -78,6 +79,8 @@ static const char usage[] =
     "  -n: no reverse DNS   -6: resolve names to IPv6\n"
     "HOST DISCOVERY:\n"
     "  -sn: ping only, no port scan   -Pn: treat every host as up\n"
+    "  -PE/-PP: ICMP echo/timestamp  -PS/-PA[ports]: TCP SYN/ACK  -PR: ARP (default on the segment)\n"
+    "  --disable-arp-ping: IP probes on the local segment too\n"
     "SCAN TYPES:\n"
     "  -sS/-sT: TCP SYN (default with raw-socket privilege) / connect (no privileges)\n"
     "  -sA/-sW/-sM: ACK, Window, Maimon   -sN/-sF/-sX: NULL, FIN, Xmas\n"
@@ -181,6 +184,56 @@ static int opt_output(struct conf *c, const char *letter, int argc, char **argv,
     char w[64];
     return err_set(e, "unknown output option %s (use -oN, -oX, -oG, -oJ or -oA)",
                    optword(w, sizeof w, 'o', letter));
+}
+
+/* -PS22,80 / -PA443: a port list of numbers and ranges (nmap's default when empty). */
+static int ping_ports(const char *flag, const char *spec, uint16_t dflt, uint16_t *v, uint32_t *n, err_t *e)
+{
+    if (!*spec) {
+        v[(*n)++] = dflt;
+        return 0;
+    }
+    for (const char *p = spec; *p;) {
+        char *end;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (end == p)
+            return err_set(e, "%s%s: expected ports like 22,80,1000-1010", flag, spec);
+        if (*end == '-') {
+            p = end + 1;
+            hi = strtoul(p, &end, 10);
+            if (end == p)
+                return err_set(e, "%s%s: expected ports like 22,80,1000-1010", flag, spec);
+        }
+        if (lo < 1 || hi > 65535 || lo > hi)
+            return err_set(e, "%s%s: ports are 1-65535, low-high", flag, spec);
+        for (unsigned long port = lo; port <= hi; port++) {
+            if (*n >= PING_PORTS_MAX)
+                return err_set(e, "%s%s: at most %d ports", flag, spec, PING_PORTS_MAX);
+            v[(*n)++] = (uint16_t)port;
+        }
+        if (*end && *end != ',')
+            return err_set(e, "%s%s: expected ports like 22,80,1000-1010", flag, spec);
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* -Pn, and the discovery probes nmap names -PE -PP -PS -PA -PR. */
+static int opt_ping(struct conf *c, const char *arg, err_t *e)
+{
+    struct ping_conf *pc = &c->ping;
+    char w[64];
+    switch (arg[0]) {
+    case 'n': if (arg[1]) break; c->ping_skip = true; return 0;
+    case 'E': if (arg[1]) break; pc->probes |= PING_ECHO; return 0;
+    case 'P': if (arg[1]) break; pc->probes |= PING_TIMESTAMP; return 0;
+    case 'R': if (arg[1]) break; pc->probes |= PING_ARP; return 0;
+    case 'S': pc->probes |= PING_SYN; return ping_ports("-PS", arg + 1, 80, pc->syn, &pc->nsyn, e);
+    case 'A': pc->probes |= PING_ACK; return ping_ports("-PA", arg + 1, 80, pc->ack, &pc->nack, e);
+    case 'M': case 'U': case 'O': case 'Y':
+        return err_set(e, "%s is not implemented yet (available: -Pn -PE -PP -PS -PA -PR)", optword(w, sizeof w, 'P', arg));
+    }
+    return err_set(e, "unknown discovery option %s", optword(w, sizeof w, 'P', arg));
 }
 
 /* One letter of -s: n, V, U, or a TCP scan type. */
@@ -337,13 +390,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     struct timing_conf *t = &pd->set;
     switch (opt) {
     case 's': return opt_scan(c, optarg, e);
-    case 'P':
-        if (!strcmp(optarg, "n")) {
-            c->ping_skip = true;
-            return 0;
-        }
-        return err_set(e, "%s: only -Pn is implemented yet (default discovery is TCP connect to 80 and 443)",
-                       optword(w, sizeof w, 'P', optarg));
+    case 'P': return opt_ping(c, optarg, e);
     case 'p':
         if (pd->pspec)
             return err_set(e, "-p given twice; combine the ports into one list");
@@ -475,6 +522,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_DETECT: return 0; /* seen before the loop */
     case O_DETECT_FOR: return parse_time_ns(optarg, &c->detect_for_ns, e, "--detect-for");
     case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
+    case O_NO_ARP: c->ping.no_arp = true; return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -764,6 +812,8 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
         return err_set(e, "-sn scans no ports: drop -p or -sn");
     if (c->ping_only && c->ping_skip)
         return err_set(e, "-sn with -Pn would scan nothing: pick one");
+    if (c->ping_skip && c->ping.probes)
+        return err_set(e, "-Pn skips discovery: drop it or the -P probes");
     if (!c->seed_given) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);

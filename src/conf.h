@@ -26,6 +26,16 @@ struct out_spec {
     const char *path; /* "-" = stdout */
 };
 
+/* Host discovery probes (-PE -PP -PS -PA -PR); none given: nmap's defaults. */
+#define PING_PORTS_MAX 32
+enum { PING_ECHO = 1, PING_TIMESTAMP = 2, PING_SYN = 4, PING_ACK = 8, PING_ARP = 16 };
+struct ping_conf {
+    unsigned probes;              /* PING_* given; 0 = the defaults */
+    uint16_t syn[PING_PORTS_MAX], ack[PING_PORTS_MAX];
+    uint32_t nsyn, nack;
+    bool no_arp;                  /* --disable-arp-ping */
+};
+
 struct conf {
     struct targets targets, excludes;
     struct portlist ports;
@@ -37,6 +47,7 @@ struct conf {
     bool udp;                     /* -sU */
     bool ping_skip;               /* -Pn */
     bool ping_only;               /* -sn */
+    struct ping_conf ping;
     bool no_dns;                  /* -n */
     bool sequential;              /* -r: ports (and hosts) in order */
     bool open_only;               /* --open */

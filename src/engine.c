@@ -937,11 +937,14 @@ static int source_index(struct eng *x, const struct addr *src)
     return (int)x->nsources++;
 }
 
-static int add_route(struct eng *x, const struct path *pa)
+static int add_route(struct eng *x, const struct path *pa, const struct addr *dst)
 {
     int ri = route_lookup(x, &pa->next_hop);
     if (ri >= 0)
         return ri;
+    /* An ARP ping asks every host on the segment itself: a neighbour
+     * table's entry may be stale. */
+    bool ask = x->job->arp_ping && addr_eq(&pa->next_hop, dst);
     const struct sender *s = x->st[0].snd;
     int way = sender_way_eth(s, pa->iface->index);
     int src = source_index(x, &pa->src);
@@ -951,7 +954,7 @@ static int add_route(struct eng *x, const struct path *pa)
         way = sender_way_ip(s, pa->next_hop.family);
     struct route *rt = &x->routes[x->nroutes];
     *rt = (struct route){.next_hop = pa->next_hop, .way = way, .src = (uint8_t)src,
-                         .eth = s->way[way].eth, .resolved = !s->way[way].eth || pa->have_mac};
+                         .eth = s->way[way].eth, .resolved = !s->way[way].eth || (pa->have_mac && !ask)};
     if (rt->eth)
         packet_eth_header(rt->hdr, pa->mac, s->way[way].mac,
                           pa->next_hop.family == AF_INET6 ? ETHERTYPE_IP6 : ETHERTYPE_IP4);
@@ -992,7 +995,7 @@ static int build_hosts(struct eng *x, err_t *e)
         err_t ignore;
         const struct addr *want = c->source.family == hr->addr.family ? &c->source : NULL;
         int ri = netinfo_path(&x->job->raw->ni, &hr->addr, want, c->iface, &pa, &ignore) == 0
-                     ? add_route(x, &pa) : -1;
+                     ? add_route(x, &pa, &hr->addr) : -1;
         x->active[h] = ri >= 0 ? 1 : 2;
         x->host_route[h] = ri >= 0 ? (uint32_t)ri : 0;
     }
@@ -1082,6 +1085,28 @@ static void resolve_neighbours(struct eng *x)
     }
 }
 
+/* Hosts on an Ethernet segment (their next hop is themselves): the MAC
+ * that answered for them; and with an ARP ping, that answer alone makes
+ * them up (no answer: down, as they are never probed). */
+static void segment_hosts(struct eng *x)
+{
+    struct group *g = x->job->g;
+    for (uint32_t h = 0; h < g->n; h++) {
+        const struct route *rt = &x->routes[x->host_route[h]];
+        if (x->active[h] != 1 || !rt->eth || !addr_eq(&rt->next_hop, &x->haddr[h]) ||
+            !__atomic_load_n(&rt->resolved, __ATOMIC_ACQUIRE))
+            continue;
+        struct host_result *hr = &g->hosts[h];
+        memcpy(hr->mac, rt->hdr, 6);
+        hr->has_mac = true;
+        if (x->job->arp_ping && x->job->mods[0].ops->discovery) {
+            struct port_result up = {.reason = hr->addr.family == AF_INET6 ? R_ND_RESPONSE : R_ARP_RESPONSE};
+            if (publish(x, 0, h, 0, &up))
+                __atomic_fetch_add(&x->rx.answers, 1, __ATOMIC_RELAXED);
+        }
+    }
+}
+
 /* ---- the run ---- */
 
 /* The rate starts low and finds the path's capacity (see timing.h); the
@@ -1164,6 +1189,7 @@ static int probe_all(struct eng *x, const struct perm *pm, err_t *e)
         return err_set(e, "cannot start the receiver thread");
     init_rate(x, &x->job->conf->timing);
     resolve_neighbours(x);
+    segment_hosts(x);
     run_passes(x, pm);
     x->done = 1;
     pthread_join(tid, NULL);

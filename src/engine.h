@@ -76,6 +76,7 @@ struct engine_job {
     const struct engine_mod *mods;
     uint32_t nmods;
     const struct probe_ctx *ctx; /* the scan's key and source port */
+    bool arp_ping;               /* discovery: hosts on an Ethernet segment are up or down by ARP/ND alone */
     uint64_t seed;               /* of this group's permutation */
     struct scan_stats *stats;
     const volatile sig_atomic_t *stop;

@@ -89,6 +89,9 @@ struct host_result {
     double start, end;     /* wall clock */
     uint64_t start_ns;     /* monotonic, for --host-timeout */
     uint32_t srtt_us, rttvar_us, to_us;
+    /* On the local Ethernet segment: the MAC its ARP/ND answer gave */
+    uint8_t mac[6];
+    bool has_mac;
     /* -sU: the ICMP error limiter measured (engine.c's budget), 0 if none */
     uint32_t icmp_burst, icmp_interval_us;
     struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */

@@ -76,7 +76,11 @@ int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
     memset(h, 0, sizeof *h);
     /* A raw scan type, or -sn with raw privilege (conf_default_scan then
      * chose SYN): the raw engine pings too. */
-    if (!scan_is_raw(c->scan) && !c->udp)
+    /* -PE -PP -PA -PR need raw packets; -PS goes raw when it may. */
+    bool raw_ping = !c->ping_skip && (c->ping.probes & ~(unsigned)PING_SYN);
+    if (raw_ping && !raw_available())
+        return err_set(e, "-PE, -PP, -PA and -PR send raw packets: they need root or CAP_NET_RAW (-PS does not)");
+    if (!scan_is_raw(c->scan) && !c->udp && !raw_ping && !(c->ping.probes && raw_available()))
         return 0;
     if (c->udp && !raw_available())
         return err_set(e, "-sU sends raw UDP and reads ICMP errors: it needs root or CAP_NET_RAW");

@@ -42,34 +42,61 @@ static bool is_loopback(const struct addr *a)
 
 extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping;
 
-/* nmap's privileged default: ICMP echo, SYN to 443, ACK to 80, ICMP
- * timestamp, as modules of one raw engine run.  Its own key: a late answer
- * to a discovery probe must not pass for an answer to the port scan (an
- * ACK's reset from an open port 80 would read "closed"). */
-static int discover_raw(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+/* The discovery modules of -PE -PP -PS -PA, or nmap's privileged default:
+ * ICMP echo, SYN to 443, ACK to 80, ICMP timestamp. */
+static uint32_t ping_mods(const struct ping_conf *pc, struct engine_mod *mods)
 {
     static const uint16_t none[] = {0}, p443[] = {443}, p80[] = {80};
+    unsigned want = pc->probes & ~(unsigned)PING_ARP;
+    uint32_t n = 0;
+    if (!want) {
+        mods[n++] = (struct engine_mod){.ops = &probe_echo_ping, .ports = none, .nports = 1};
+        mods[n++] = (struct engine_mod){.ops = &probe_syn_ping, .ports = p443, .nports = 1};
+        mods[n++] = (struct engine_mod){.ops = &probe_ack_ping, .ports = p80, .nports = 1};
+        mods[n++] = (struct engine_mod){.ops = &probe_timestamp_ping, .ports = none, .nports = 1};
+        return n;
+    }
+    if (want & PING_ECHO)
+        mods[n++] = (struct engine_mod){.ops = &probe_echo_ping, .ports = none, .nports = 1};
+    if (want & PING_SYN)
+        mods[n++] = (struct engine_mod){.ops = &probe_syn_ping, .ports = pc->syn, .nports = pc->nsyn};
+    if (want & PING_ACK)
+        mods[n++] = (struct engine_mod){.ops = &probe_ack_ping, .ports = pc->ack, .nports = pc->nack};
+    if (want & PING_TIMESTAMP)
+        mods[n++] = (struct engine_mod){.ops = &probe_timestamp_ping, .ports = none, .nports = 1};
+    return n;
+}
+
+/* The discovery modules as one raw engine run, with ARP (IPv6: neighbour
+ * discovery) deciding the hosts on the local segment, as nmap does.  Its
+ * own key: a late answer to a discovery probe must not pass for an answer
+ * to the port scan (an ACK's reset from an open port 80 would read
+ * "closed"). */
+static int discover_raw(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    const struct conf *c = env->conf;
     struct probe_ctx ctx = env->probe;
     ctx.key[0] ^= 0x5a;
     ctx.tcp_flags = -1; /* --scanflags is the port scan's */
-    struct engine_mod mods[] = {
-        {.ops = &probe_echo_ping, .ports = none, .nports = 1},
-        {.ops = &probe_syn_ping, .ports = p443, .nports = 1},
-        {.ops = &probe_ack_ping, .ports = p80, .nports = 1},
-        {.ops = &probe_timestamp_ping, .ports = none, .nports = 1},
-    };
-    struct engine_job j = {.conf = env->conf, .raw = &env->handles->raw, .g = g, .mods = mods,
-                           .nmods = ARRAY_LEN(mods), .ctx = &ctx, .seed = seed, .stats = env->stats,
-                           .stop = env->stop, .tick = env->tick, .tick_ctx = env->tick_ctx};
+    struct engine_mod mods[4];
+    struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
+                           .nmods = ping_mods(&c->ping, mods), .ctx = &ctx, .seed = seed,
+                           .stats = env->stats, .stop = env->stop, .tick = env->tick, .tick_ctx = env->tick_ctx,
+                           .arp_ping = !c->ping.no_arp && !c->send_ip};
     return engine_run(&j, e);
 }
 
-/* Unprivileged, nmap's ping is a TCP connect to 80 and 443 (a refusal is a
- * reply too). */
+/* Unprivileged, nmap's ping is a TCP connect to 80 and 443 (or the -PS
+ * ports; a refusal is a reply too). */
 static int discover_connect(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
 {
     static uint16_t ping_ports[] = {80, 443};
+    const struct ping_conf *pc = &env->conf->ping;
     struct portlist pl = {.v = {ping_ports}, .n = {2}};
+    if (pc->nsyn) {
+        pl.v[PROTO_TCP] = (uint16_t *)pc->syn;
+        pl.n[PROTO_TCP] = pc->nsyn;
+    }
     struct job dj = connect_job(env, g, seed);
     dj.ports = &pl;
     dj.discovery = true; /* the engine records no port results in this mode */
