@@ -1,0 +1,44 @@
+# Lab tests of raw host discovery (issue 15): ARP and neighbour discovery
+# decide the hosts of the scanner's own segment, -PE/-PP/-PS/-PA choose the
+# IP probes elsewhere (or everywhere with --disable-arp-ping), and --reason
+# says what answered.  Sourced by run-all.sh.
+
+# up_reason FILE IP: the reason of IP's "Host is up" line in normal output
+up_reason() {
+    awk -v ip="$2" '$0 ~ "report for "ip"$" {f=1; next} f && /Host is up/ {sub(/.*received /, ""); sub(/[ .(].*/, ""); print; exit}' "$1"
+}
+
+test_ping_arp_segment() {
+    scan -n -sn --reason 198.18.0.10-12,99 >"$WORK/parp.txt"
+    check "-sn on the segment: t1 up by arp-response" test "$(up_reason "$WORK/parp.txt" $LAB_T1)" = arp-response
+    check "... t3 (all IP dropped) up by arp-response too" test "$(up_reason "$WORK/parp.txt" $LAB_T3)" = arp-response
+    check "... and .99 (no such host) down" grep -q "3 hosts up" "$WORK/parp.txt"
+    # A stale neighbour entry must not make a missing host up: scout asks anew.
+    lab_in scan ip neigh replace $LAB_DOWN lladdr 02:00:00:00:00:99 nud permanent dev eth0
+    scan -n -sn $LAB_DOWN >"$WORK/pstale.txt"
+    lab_in scan ip neigh del $LAB_DOWN dev eth0
+    check "a permanent neighbour entry for a missing host: still down" grep -q "0 hosts up" "$WORK/pstale.txt"
+    scan -n -sn --reason $LAB_T1_6 >"$WORK/pnd.txt"
+    check "IPv6 on the segment: up by nd-response" test "$(up_reason "$WORK/pnd.txt" $LAB_T1_6)" = nd-response
+}
+
+test_ping_ip_probes() {
+    scan -n -sn --reason --disable-arp-ping -PE $LAB_T1 >"$WORK/pe.txt"
+    check "--disable-arp-ping -PE: echo-reply" test "$(up_reason "$WORK/pe.txt" $LAB_T1)" = echo-reply
+    scan -n -sn --reason --disable-arp-ping -PP $LAB_T2 >"$WORK/pp.txt"
+    check "-PP: timestamp-reply" test "$(up_reason "$WORK/pp.txt" $LAB_T2)" = timestamp-reply
+    scan -n -sn --reason --disable-arp-ping -PS21 $LAB_T6 >"$WORK/ps.txt"
+    check "-PS21 to an open port: syn-ack" test "$(up_reason "$WORK/ps.txt" $LAB_T6)" = syn-ack
+    scan -n -sn --reason --disable-arp-ping -PA80 $LAB_T2 >"$WORK/pa.txt"
+    check "-PA80: reset" test "$(up_reason "$WORK/pa.txt" $LAB_T2)" = reset
+    scan -n -sn --disable-arp-ping -PE $LAB_T3 >"$WORK/pe3.txt"
+    check "-PE to a host that drops everything: down" grep -q "0 hosts up" "$WORK/pe3.txt"
+}
+
+test_ping_bad_input() {
+    bad_input -sn -PS70000 127.0.0.1
+    bad_input -sn -PSabc 127.0.0.1
+    bad_input -sn -PM 127.0.0.1
+    bad_input -Pn -PE 127.0.0.1
+    bad_input -sn -PX 127.0.0.1
+}
