@@ -20,7 +20,7 @@ enum {
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
-    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP,
+    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +67,7 @@ static const struct option long_opts[] = {
     {"data-string", required_argument, 0, O_DATA_STRING},
     {"data-length", required_argument, 0, O_DATA_LENGTH},
     {"disable-arp-ping", no_argument, 0, O_NO_ARP},
+    {"iflist", no_argument, 0, O_IFLIST},
     {0, 0, 0, 0},
 };
 
@@ -117,7 +118,8 @@ static const char usage[] =
     "  -v: more verbose   --open: open ports only   --reason: why each state\n"
     "  -d[LEVEL]: debug lines on stderr (-d, -dd, -d3: timing, then each decision, each probe)\n"
     "  --stats-every TIME: a progress line this often (default on a terminal: live)\n"
-    "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n";
+    "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n"
+    "  --iflist: print the interfaces and routes scout sees, and exit\n";
 
 /* Options whose effect depends on others, applied after the loop. */
 struct pending {
@@ -523,6 +525,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_DETECT_FOR: return parse_time_ns(optarg, &c->detect_for_ns, e, "--detect-for");
     case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
     case O_NO_ARP: c->ping.no_arp = true; return 0;
+    case O_IFLIST: c->iflist = true; return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -804,8 +807,6 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
     c->tcp = !c->udp || c->scan_explicit;
     if (c->ping_only && c->udp)
         return err_set(e, "-sn scans no ports: drop -sn or -sU");
-    if (c->version && c->udp)
-        return err_set(e, "-sV probes TCP ports only so far: run -sU and -sV separately");
     if (c->data_given && !c->udp)
         return err_set(e, "--data, --data-string and --data-length set the UDP payload: they need -sU");
     if (c->ping_only && pd.pspec)
@@ -822,6 +823,11 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
     if (c->detect) {
         if (optind < argc)
             return err_set(e, "--detect takes no targets ('%s'); use -r FILE or -e IFACE", argv[optind]);
+        return CONF_RUN;
+    }
+    if (c->iflist) {
+        if (optind < argc)
+            return err_set(e, "--iflist takes no targets ('%s')", argv[optind]);
         return CONF_RUN;
     }
     if (apply_timing(c, &pd, e) < 0)

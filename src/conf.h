@@ -83,6 +83,7 @@ struct conf {
     uint16_t data_len;
     bool data_given;
 
+    bool iflist;                  /* --iflist: print interfaces and routes, scan nothing */
     bool detect;                  /* --detect: watch for scans instead of scanning */
     const char *detect_file;      /* -r FILE (with --detect): a pcap/pcapng capture */
     uint64_t detect_for_ns;       /* --detect-for TIME: live watch length, 0 = until a signal */

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "output/output.h"
 #include "detect/watch.h"
+#include "iflist.h"
 #include "privs.h"
 #include "scan.h"
 
@@ -98,6 +99,19 @@ static int open_scan(struct conf *c, struct scan_handles *hd, char *who, size_t 
     return 0;
 }
 
+/* --iflist: what netroute sees, as nmap prints it. */
+static int run_iflist(err_t *e)
+{
+    struct netinfo ni;
+    if (netinfo_load(&ni, e) < 0) {
+        fprintf(stderr, "scout: %s\n", e->msg);
+        return 1;
+    }
+    iflist_write(stdout, &ni);
+    netinfo_free(&ni);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int run_scan(struct conf *c, err_t *e)
 {
     struct scan_handles hd = {0};
@@ -160,7 +174,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int code = conf.detect ? run_detect(&conf, &e) : run_scan(&conf, &e);
+    int code = conf.detect ? run_detect(&conf, &e) : conf.iflist ? run_iflist(&e) : run_scan(&conf, &e);
     conf_free(&conf);
     return code;
 }
