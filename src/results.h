@@ -92,6 +92,7 @@ struct host_result {
     /* On the local Ethernet segment: the MAC its ARP/ND answer gave */
     uint8_t mac[6];
     bool has_mac;
+    const char *vendor;    /* its registry's organisation (the vendor stage), NULL if unknown */
     /* -sU: the ICMP error limiter measured (engine.c's budget), 0 if none */
     uint32_t icmp_burst, icmp_interval_us;
     struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */

@@ -182,3 +182,8 @@ void *xcalloc(size_t n, size_t size, err_t *e)
         err_set(e, "out of memory (%zu x %zu bytes)", n, size);
     return p;
 }
+
+void mac_format(const uint8_t mac[6], char out[18])
+{
+    snprintf(out, 18, "%02X:%02X:%02X:%02X:%02X:%02X", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}

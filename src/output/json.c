@@ -2,7 +2,7 @@
  *   {"event":"start", "scanner", "version", "args", "start", "scan"}
  *   {"event":"port", "ip", "hostname", "proto", "port", "state", "reason",
  *    "reason_ttl", "service"}              one per reported port
- *   {"event":"host", "ip", "hostname", "status", "reason", "srtt_us",
+ *   {"event":"host", "ip", "hostname", ["mac", "vendor" on the local segment], "status", "reason", "srtt_us",
  *    "ports_scanned", "ports_asked", "interrupted", "extraports": {state: count},
  *    "timed_out", "confirm": {"sampled", "reset", "proxied"} or null (confirm.c)}
  *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "hosts_interrupted",
@@ -50,6 +50,12 @@ static void host_id(FILE *f, const struct host_result *h)
     char ip[ADDR_STRLEN];
     fprintf(f, "\"ip\":\"%s\",\"hostname\":", addr_str(&h->addr, ip, sizeof ip));
     jstr(f, host_name(h));
+    if (h->has_mac) {
+        char m[18];
+        mac_format(h->mac, m);
+        fprintf(f, ",\"mac\":\"%s\",\"vendor\":", m);
+        jstr(f, h->vendor);
+    }
 }
 
 /* -sV and --banners fields of a port. */

@@ -223,6 +223,16 @@ static void confirm_note(FILE *f, const struct conf *c, const struct host_result
                 h->confirm.sampled - h->confirm.reset, h->confirm.sampled);
 }
 
+/* nmap's line for a host of the local segment. */
+static void mac_line(FILE *f, const struct host_result *h)
+{
+    char m[18];
+    if (!h->has_mac)
+        return;
+    mac_format(h->mac, m);
+    fprintf(f, "MAC Address: %s (%s)\n", m, h->vendor ? h->vendor : "Unknown");
+}
+
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
     struct normal_state *st = stp;
@@ -248,8 +258,10 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         fprintf(f, "Scan of this host interrupted: %s (the rest unknown)\n", done);
         st->partial++;
     }
-    if (c->ping_only)
+    if (c->ping_only) {
+        mac_line(f, h);
         return;
+    }
     if (h->timed_out) {
         char ip[ADDR_STRLEN];
         fprintf(f, "Skipping host %s due to host timeout\n\n", addr_str(&h->addr, ip, sizeof ip));
@@ -263,6 +275,7 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
     not_shown(f, ri, h, &v);
     if (v.shown)
         port_table(f, ri, h, &v);
+    mac_line(f, h);
     fprintf(f, "\n");
 }
 

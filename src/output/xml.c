@@ -250,6 +250,17 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
             h->up_ttl);
     fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
             h->addr.family == AF_INET ? "ipv4" : "ipv6");
+    if (h->has_mac) {
+        char m[18];
+        mac_format(h->mac, m);
+        fprintf(f, "<address addr=\"%s\" addrtype=\"mac\"", m);
+        if (h->vendor) {
+            fprintf(f, " vendor=\"");
+            esc(f, h->vendor);
+            fprintf(f, "\"");
+        }
+        fprintf(f, "/>\n");
+    }
     hostnames(f, h);
     if (h->status == HOST_UP && !c->ping_only && !h->timed_out)
         ports(f, ri, h);
