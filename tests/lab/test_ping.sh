@@ -42,3 +42,20 @@ test_ping_bad_input() {
     bad_input -Pn -PE 127.0.0.1
     bad_input -sn -PX 127.0.0.1
 }
+
+test_ping_iflist() {
+    lab_in scan "$SCOUT" --iflist >"$WORK/iflist.txt"
+    check "--iflist lists every address of the scanner's namespace (ip -j addr), with its interface" \
+        python3 - "$WORK/iflist.txt" <<PY
+import json, subprocess, sys
+rows = {tuple(l.split()[:3]) for l in open(sys.argv[1]) if "/" in l and "(" in l and not l.startswith("DEV ")}
+addrs = json.loads(subprocess.run(["ip", "netns", "exec", "$(lab_ns scan)", "ip", "-j", "addr"],
+                                  capture_output=True, text=True).stdout)
+want = {(a["ifname"], "(%s)" % a["ifname"], "%s/%d" % (i["local"], i["prefixlen"]))
+        for a in addrs for i in a["addr_info"]}
+sys.exit(0 if want == rows else print("missing", want - rows, "extra", rows - want) or 1)
+PY
+    check "... and the default-free routes, e.g. 198.19.0.0/16 via the farm's router" \
+        grep -qE "^198\.19\.0\.0/16 +eth3 +[0-9]+ +198\.18\.3\.2$" "$WORK/iflist.txt"
+    bad_input --iflist 10.0.0.1
+}
