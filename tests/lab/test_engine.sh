@@ -144,3 +144,28 @@ test_engine_bad_paths() {
     bad_input_in -sS -S $LAB_SCAN_IP -p 22 $LAB_T1_6
     bad_input_in -sS -S 2001:2::1 -p 22 $LAB_T1
 }
+
+# srtt_of XML ADDR: the <times srtt> of ADDR's host, in microseconds.
+srtt_of() {
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+for h in ET.parse(sys.argv[1]).getroot().iter("host"):
+    if h.find("address").get("addr") == sys.argv[2]:
+        print(h.find("times").get("srtt"))' "$1" "$2"
+}
+
+# Issue 18, item 11: a raw probe carries its send time, so every reply is an
+# RTT sample of its host: each host reports its own latency and <times>, as
+# nmap's -sS does (they were missing, srtt="0").
+test_engine_host_latency() {
+    local t1 t4
+    in_scan "$SCOUT" -n -sS -Pn -p 1-2000 -oX "$WORK/lat.xml" $LAB_T1 $LAB_T4 >"$WORK/lat.txt"
+    check "-sS -Pn: 'Host is up (Ns latency).' for both hosts" \
+        [ "$(grep -cE '^Host is up \([0-9.]+s latency\)\.$' "$WORK/lat.txt")" = 2 ]
+    t1=$(srtt_of "$WORK/lat.xml" $LAB_T1)
+    t4=$(srtt_of "$WORK/lat.xml" $LAB_T4)
+    check "... <times srtt>: t1 on the LAN under 1 ms but not 0 ($t1 us), t4 22 ms away each way 35-80 ms ($t4 us)" \
+        bash -c "[ '$t1' -gt 0 ] && [ '$t1' -lt 1000 ] && [ '$t4' -gt 35000 ] && [ '$t4' -lt 80000 ]"
+    in_scan "$SCOUT" -n -sS -p 22 $LAB_T4 >"$WORK/lat-ping.txt"
+    check "-sS after raw pings: latency too" grep -qE '^Host is up \([0-9.]+s latency\)\.$' "$WORK/lat-ping.txt"
+}
