@@ -33,6 +33,7 @@ struct route {
     bool eth;
     uint8_t hdr[14];        /* Ethernet header, valid once `resolved` */
     int resolved;           /* atomic: 1 once the MAC is known */
+    uint64_t asked_ns, answered_ns; /* our last ARP/NS for it, and its answer (an RTT) */
 };
 
 /* The receiver's counters, on a cache line of their own. */
@@ -182,6 +183,7 @@ static void on_neighbour(struct eng *x, const struct reply *r)
     if (__atomic_load_n(&rt->resolved, __ATOMIC_ACQUIRE))
         return;
     memcpy(rt->hdr, r->mac, 6);
+    rt->answered_ns = now_ns();
     __atomic_store_n(&rt->resolved, 1, __ATOMIC_RELEASE);
 }
 
@@ -1049,8 +1051,9 @@ static int set_filter(struct eng *x, err_t *e)
 
 /* ---- neighbour resolution ---- */
 
-static void ask_neighbour(struct eng *x, const struct route *rt)
+static void ask_neighbour(struct eng *x, struct route *rt)
 {
+    rt->asked_ns = now_ns();
     struct sender *snd = x->st[0].snd;
     const struct send_way *w = &snd->way[rt->way];
     uint8_t *slot = slot_for(snd, rt->way);
@@ -1099,6 +1102,8 @@ static void segment_hosts(struct eng *x)
         struct host_result *hr = &g->hosts[h];
         memcpy(hr->mac, rt->hdr, 6);
         hr->has_mac = true;
+        if (!hr->srtt_us && rt->answered_ns > rt->asked_ns) /* the ARP/ND exchange's round trip */
+            hr->srtt_us = (uint32_t)MAX(1, (rt->answered_ns - rt->asked_ns) / 1000);
         if (x->job->arp_ping && x->job->mods[0].ops->discovery) {
             struct port_result up = {.reason = hr->addr.family == AF_INET6 ? R_ND_RESPONSE : R_ARP_RESPONSE};
             if (publish(x, 0, h, 0, &up))
