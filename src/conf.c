@@ -20,7 +20,7 @@ enum {
     O_MAX_SCAN_DELAY, O_MIN_RTT, O_MAX_RTT, O_INIT_RTT, O_OPEN, O_REASON, O_STATS_EVERY,
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
-    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST,
+    O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +68,7 @@ static const struct option long_opts[] = {
     {"data-length", required_argument, 0, O_DATA_LENGTH},
     {"disable-arp-ping", no_argument, 0, O_NO_ARP},
     {"iflist", no_argument, 0, O_IFLIST},
+    {"lan", no_argument, 0, O_LAN},
     {0, 0, 0, 0},
 };
 
@@ -119,7 +120,9 @@ static const char usage[] =
     "  -d[LEVEL]: debug lines on stderr (-d, -dd, -d3: timing, then each decision, each probe)\n"
     "  --stats-every TIME: a progress line this often (default on a terminal: live)\n"
     "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n"
-    "  --iflist: print the interfaces and routes scout sees, and exit\n";
+    "  --iflist: print the interfaces and routes scout sees, and exit\n"
+    "  --lan [-e IFACE] [-p PORTS]: the LAN view: interfaces, attached networks, and every device\n"
+    "      on them (ARP: IP, MAC, vendor, name, latency; open ports with -p)\n";
 
 /* Options whose effect depends on others, applied after the loop. */
 struct pending {
@@ -526,6 +529,7 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
     case O_NO_ARP: c->ping.no_arp = true; return 0;
     case O_IFLIST: c->iflist = true; return 0;
+    case O_LAN: c->lan = true; return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -638,9 +642,27 @@ void conf_timing_report(const struct conf *c, FILE *f)
             (unsigned long long)(t->host_timeout_ns / NS_PER_MS), t->min_rate, t->max_rate);
 }
 
+/* --lan: the attached networks (lan.h) are the targets. */
+static int lan_targets(struct conf *c, err_t *e)
+{
+    c->lan_ni = xcalloc(1, sizeof *c->lan_ni, e);
+    if (!c->lan_ni || netinfo_load(c->lan_ni, e) < 0)
+        return -1;
+    c->nlan = lan_networks(c->lan_ni, c->iface, c->lan_nets, LAN_MAX_NETS, e);
+    for (int i = 0; i < c->nlan; i++) {
+        char s[ADDR_STRLEN], cidr[64];
+        snprintf(cidr, sizeof cidr, "%s/%u", addr_str(&c->lan_nets[i].net, s, sizeof s), c->lan_nets[i].prefix);
+        if (targets_add(&c->targets, cidr, TARGET_V4, e) < 0)
+            return -1;
+    }
+    return c->nlan < 0 ? -1 : 0;
+}
+
 static int build_targets(struct conf *c, const struct pending *pd, int first, int argc, char **argv,
                          err_t *e)
 {
+    if (c->lan && lan_targets(c, e) < 0)
+        return -1;
     for (int i = first; i < argc; i++)
         if (targets_add(&c->targets, argv[i], c->family, e) < 0)
             return -1;
@@ -830,6 +852,13 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
             return err_set(e, "--iflist takes no targets ('%s')", argv[optind]);
         return CONF_RUN;
     }
+    if (c->lan && optind < argc)
+        return err_set(e, "--lan sweeps the attached networks and takes no targets ('%s')", argv[optind]);
+    if (c->lan && (c->ping_skip || c->udp))
+        return err_set(e, "--lan finds devices by ARP: -Pn and -sU do not apply");
+    /* The LAN view is a sweep; ports only when asked for. */
+    if (c->lan && !pd.pspec && !pd.top && !pd.fast)
+        c->ping_only = true;
     if (apply_timing(c, &pd, e) < 0)
         return CONF_ERROR;
     /* Files and host names wait for conf_load: main() drops privileges first. */
@@ -870,6 +899,9 @@ void conf_default_scan(struct conf *c, bool raw_allowed)
 
 void conf_free(struct conf *c)
 {
+    if (c->lan_ni)
+        netinfo_free(c->lan_ni);
+    free(c->lan_ni);
     targets_free(&c->targets);
     targets_free(&c->excludes);
     portlist_free(&c->ports);

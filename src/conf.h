@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lan.h"
 #include "ports.h"
 #include "services.h"
 #include "targets.h"
@@ -84,6 +85,10 @@ struct conf {
     bool data_given;
 
     bool iflist;                  /* --iflist: print interfaces and routes, scan nothing */
+    bool lan;                     /* --lan: sweep the attached networks, report the LAN view */
+    struct netinfo *lan_ni;       /* --lan: the machine's interfaces (conf_load) */
+    struct lan_net lan_nets[LAN_MAX_NETS];
+    int nlan;
     bool detect;                  /* --detect: watch for scans instead of scanning */
     const char *detect_file;      /* -r FILE (with --detect): a pcap/pcapng capture */
     uint64_t detect_for_ns;       /* --detect-for TIME: live watch length, 0 = until a signal */

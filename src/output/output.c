@@ -28,13 +28,14 @@ static int add(struct output_set *s, enum out_kind k, const char *path, err_t *e
             return err_set(e, "cannot write '%s': %s", path, strerror(errno));
         own = true;
     }
-    void *st = xcalloc(1, formats[k]->state_size, e);
+    void *st = xcalloc(1, MAX(formats[k]->state_size, output_lan.state_size), e);
     if (!st) {
         if (own)
             fclose(f);
         return -1;
     }
-    s->o[s->n].ops = formats[k];
+    /* --lan's report takes the normal output's place. */
+    s->o[s->n].ops = k == OUT_NORMAL && s->ri.conf->lan ? &output_lan : formats[k];
     s->o[s->n].f = f;
     s->o[s->n].own = own;
     s->o[s->n].st = st;

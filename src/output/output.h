@@ -51,7 +51,7 @@ struct output_ops {
     void (*end)(void *st, FILE *f, const struct run_info *ri, const struct run_end *re);
 };
 
-extern const struct output_ops output_normal, output_xml, output_grepable, output_json;
+extern const struct output_ops output_normal, output_xml, output_grepable, output_json, output_lan;
 
 /* Write errors are checked here, once per call of a format (fflush and
  * ferror after begin, each host and end) and at fclose, not per fprintf: the
