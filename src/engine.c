@@ -1063,7 +1063,8 @@ static void ask_neighbour(struct eng *x, struct route *rt)
     sender_commit(snd, rt->way, len, &rt->next_hop);
 }
 
-/* Asks every unknown next hop for its MAC, ARP_TRIES times at most. */
+/* Asks every unknown next hop for its MAC, ARP_TRIES times at most, each
+ * wait half as long again as the one before (a reply to any round counts). */
 static void resolve_neighbours(struct eng *x)
 {
     uint64_t wait = MAX(x->job->conf->timing.initial_rtt_ns / 4, 100 * NS_PER_MS);
@@ -1085,6 +1086,7 @@ static void resolve_neighbours(struct eng *x)
             for (uint32_t i = 0; i < x->nroutes && all; i++)
                 all = __atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE);
         }
+        wait += wait / 2; /* a loaded or lossy segment answers late: back off */
     }
 }
 

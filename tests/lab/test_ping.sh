@@ -59,3 +59,35 @@ PY
         grep -qE "^198\.19\.0\.0/16 +eth3 +[0-9]+ +198\.18\.3\.2$" "$WORK/iflist.txt"
     bad_input --iflist 10.0.0.1
 }
+
+test_ping_lan() {
+    scan -n --lan -oJ "$WORK/lan.json" >"$WORK/lan.txt"
+    check "--lan: its networks are the scanner's attached IPv4 networks (ip -j route, scope link)" \
+        python3 - "$WORK/lan.txt" <<PY
+import json, subprocess, sys
+text = open(sys.argv[1]).read()
+nets = text.split("NETWORKS")[1].split("DEVICES")[0].split("\n")[2:]
+got = {tuple(l.split()[:2]) for l in nets if l.strip()}
+routes = json.loads(subprocess.run(["ip", "netns", "exec", "$(lab_ns scan)", "ip", "-j", "-4", "route"],
+                                   capture_output=True, text=True).stdout)
+want = {(r["dst"], r["dev"]) for r in routes if r.get("scope") == "link"}
+sys.exit(0 if got == want else print("got", got, "want", want) or 1)
+PY
+    local h ok=0 n=0 mac
+    for h in t1 t2 t3 t4 t5 t6; do
+        mac=$(lab_in "$h" cat /sys/class/net/eth0/address 2>/dev/null) || continue
+        [ -n "$mac" ] || continue
+        n=$((n + 1))
+        if grep -qiE "^$(lab_ip "$h") +${mac} " "$WORK/lan.txt"; then
+            ok=$((ok + 1))
+        else
+            echo "    $h ($(lab_ip "$h") $mac) missing: $(grep "^$(lab_ip "$h") " "$WORK/lan.txt")"
+        fi
+    done
+    check "... every lab host on the segment listed with its MAC ($ok of $n)" test "$ok" = "$n" -a "$n" -gt 0
+    check "... the interfaces table names eth0 with its MAC" \
+        grep -qiE "^eth0 +up +$(lab_in scan cat /sys/class/net/eth0/address) " "$WORK/lan.txt"
+    check "... and -oJ has the devices as host events with mac" grep -q '"mac":"' "$WORK/lan.json"
+    bad_input --lan -e nosuchif0
+    bad_input --lan 10.0.0.1
+}
