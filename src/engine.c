@@ -33,7 +33,8 @@ struct route {
     bool eth;
     uint8_t hdr[14];        /* Ethernet header, valid once `resolved` */
     int resolved;           /* atomic: 1 once the MAC is known */
-    uint64_t asked_ns, answered_ns; /* our last ARP/NS for it, and its answer (an RTT) */
+    uint64_t asked_us, answered_us; /* wall clock: our last ARP/NS for it (before the send), and
+                                     * its answer's capture time: a round trip to the microsecond */
 };
 
 /* The receiver's counters, on a cache line of their own. */
@@ -91,6 +92,8 @@ struct eng {
     struct rate_ctl ctl;
     double rate;            /* the controller's rate, read by every thread (atomic) */
     struct rtt_est rtt;     /* the receiver's, from the time bits of each reply */
+    uint32_t *hrtt;         /* per host: smoothed RTT in us (receiver's), 0 = no sample */
+    uint64_t frame_us;      /* receiver: the capture time of the frame in hand */
     struct budget *bud;     /* icmp_limited modules: the hosts spending an ICMP budget */
     struct rx_counters rx;
 };
@@ -183,8 +186,16 @@ static void on_neighbour(struct eng *x, const struct reply *r)
     if (__atomic_load_n(&rt->resolved, __ATOMIC_ACQUIRE))
         return;
     memcpy(rt->hdr, r->mac, 6);
-    rt->answered_ns = now_ns();
+    rt->answered_us = x->frame_us;
     __atomic_store_n(&rt->resolved, 1, __ATOMIC_RELEASE);
+}
+
+/* A host's own latency, as nmap reports it: an average of its replies'
+ * round trips (milliseconds: the cookie's time bits). */
+static void host_rtt(struct eng *x, uint32_t h, uint32_t ms)
+{
+    uint32_t us = MAX(ms, 1u) * 1000, *v = &x->hrtt[h];
+    *v = *v ? *v - *v / 8 + us / 8 : us;
 }
 
 /* Folds one RTT sample into the estimate the sender reads for its waits. */
@@ -215,8 +226,10 @@ static void on_reply(struct eng *x, const struct reply *r)
         if (!ops->classify(job->ctx, r, &res))
             return;
         res.ttl = r->ttl;
-        if (hit.sent_ms != PROBE_NO_TIME)
+        if (hit.sent_ms != PROBE_NO_TIME) {
             rtt_from_reply(x, hit.sent_ms);
+            host_rtt(x, (uint32_t)h, seq_age_ms(hit.sent_ms, now_ns()));
+        }
         if (publish(x, m, (uint32_t)h, (uint32_t)p, &res))
             __atomic_fetch_add(&x->rx.answers, 1, __ATOMIC_RELAXED);
         return;
@@ -228,6 +241,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 {
     struct eng *x = (struct eng *)user;
     struct reply r;
+    x->frame_us = (uint64_t)hdr->ts.tv_sec * 1000000u + (uint64_t)hdr->ts.tv_usec;
     int rc = packet_decode_frame(x->job->raw->dlt, frame, hdr->caplen, hdr->len, &r);
     if (rc < 0)
         __atomic_fetch_add(&x->rx.malformed, 1, __ATOMIC_RELAXED);
@@ -944,9 +958,9 @@ static int add_route(struct eng *x, const struct path *pa, const struct addr *ds
     int ri = route_lookup(x, &pa->next_hop);
     if (ri >= 0)
         return ri;
-    /* An ARP ping asks every host on the segment itself: a neighbour
-     * table's entry may be stale. */
-    bool ask = x->job->arp_ping && addr_eq(&pa->next_hop, dst);
+    /* Every host on the segment is asked itself: a neighbour table's entry
+     * may be stale, and the exchange measures the host's latency. */
+    bool ask = addr_eq(&pa->next_hop, dst);
     const struct sender *s = x->st[0].snd;
     int way = sender_way_eth(s, pa->iface->index);
     int src = source_index(x, &pa->src);
@@ -980,7 +994,8 @@ static int build_hosts(struct eng *x, err_t *e)
     x->host_route = xcalloc(g->n, sizeof *x->host_route, e);
     x->routes = xcalloc(g->n, sizeof *x->routes, e);
     x->haddr = xcalloc(g->n, sizeof *x->haddr, e);
-    if (!x->htab || !x->rtab || !x->active || !x->host_route || !x->routes || !x->haddr)
+    x->hrtt = xcalloc(g->n, sizeof *x->hrtt, e);
+    if (!x->htab || !x->rtab || !x->active || !x->host_route || !x->routes || !x->haddr || !x->hrtt)
         return -1;
     memset(x->htab, 0xff, size * sizeof *x->htab);
     memset(x->rtab, 0xff, size * sizeof *x->rtab);
@@ -1053,7 +1068,7 @@ static int set_filter(struct eng *x, err_t *e)
 
 static void ask_neighbour(struct eng *x, struct route *rt)
 {
-    rt->asked_ns = now_ns();
+    rt->asked_us = (uint64_t)(wall_time() * 1e6);
     struct sender *snd = x->st[0].snd;
     const struct send_way *w = &snd->way[rt->way];
     uint8_t *slot = slot_for(snd, rt->way);
@@ -1104,8 +1119,8 @@ static void segment_hosts(struct eng *x)
         struct host_result *hr = &g->hosts[h];
         memcpy(hr->mac, rt->hdr, 6);
         hr->has_mac = true;
-        if (!hr->srtt_us && rt->answered_ns > rt->asked_ns) /* the ARP/ND exchange's round trip */
-            hr->srtt_us = (uint32_t)MAX(1, (rt->answered_ns - rt->asked_ns) / 1000);
+        if (rt->answered_us > rt->asked_us) /* the ARP/ND exchange's round trip, to the microsecond */
+            hr->srtt_us = (uint32_t)MIN(rt->answered_us - rt->asked_us, UINT32_MAX);
         if (x->job->arp_ping && x->job->mods[0].ops->discovery) {
             struct port_result up = {.reason = hr->addr.family == AF_INET6 ? R_ND_RESPONSE : R_ARP_RESPONSE};
             if (publish(x, 0, h, 0, &up))
@@ -1150,9 +1165,16 @@ static void finish(struct eng *x)
     struct group *g = x->job->g;
     publish_stats(x);
     double end = wall_time();
-    for (uint32_t h = 0; h < g->n; h++)
+    for (uint32_t h = 0; h < g->n; h++) {
+        struct host_result *hr = &g->hosts[h];
         if (x->active[h])
-            g->hosts[h].end = end;
+            hr->end = end;
+        /* Replies' millisecond samples, unless the ARP exchange measured finer. */
+        if (x->hrtt[h] && (!hr->srtt_us || hr->srtt_us >= 1000)) {
+            hr->srtt_us = x->hrtt[h];
+            hr->rttvar_us = x->hrtt[h] / 2;
+        }
+    }
 }
 
 static void eng_free(struct eng *x)
@@ -1161,6 +1183,7 @@ static void eng_free(struct eng *x)
     free(x->mod_base);
     free(x->mod_off);
     free(x->haddr);
+    free(x->hrtt);
     free(x->htab);
     free(x->rtab);
     free(x->active);
