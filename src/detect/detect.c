@@ -16,6 +16,12 @@
 #define LLR_SCAN 4.595              /* ln 99 */
 #define LLR_BENIGN (-4.595)
 #define STEP 1.386                  /* ln 4 */
+#define CLOCK_SLACK_MS 16           /* scout's UDP ID: send time, this far from the capture's */
+#define NMAP_TTL_MAX 59             /* nmap's random TTLs: 37-59 (tcpip.cc, build_ip_raw) */
+#define NMAP_TTL_SPREAD 22
+#define NMAP_SPORT_NEAR 511         /* its source port: a base + the try number, the base
+                                       moving on by 256 per round of hosts */
+#define GROUP_KEY 0xffffffffULL     /* every multicast or broadcast destination's key */
 
 enum cstate { C_EMPTY, C_PENDING, C_JUDGED, C_OPENED };
 
@@ -44,6 +50,12 @@ struct source {
     uint32_t kind[SK_COUNT];
     uint32_t after_synack_rst, after_synack_ack;
     uint32_t tcp_probes, sig_nmap, sig_masscan, sig_zmap, sig_scout;
+    /* UDP marks, over every datagram the source sent as a prober (udp_signs) */
+    uint32_t udp_dgrams, udp_zmap, udp_low_ttl, udp_ttl_moves, udp_sport_near;
+    uint32_t udp_clock, udp_clock_moved;      /* on the first's clock; of those, ID moved */
+    uint8_t udp_ttl, udp_ttl_lo, udp_ttl_hi;  /* the last TTL; the range of those <= 59 */
+    uint16_t udp_sport, udp_id0;              /* the last source port; the first ID */
+    uint64_t udp_ms0;                         /* the first's capture time, ms */
     uint32_t nopen;
     uint32_t unheard;       /* contacts gone silent before any reply was seen */
     bool maps;              /* bitmaps in use (from the second probe on) */
@@ -361,6 +373,44 @@ static void tool_signs(struct source *s, const struct reply *r)
         s->sig_nmap++;
 }
 
+/* Marks of the tool that built a UDP datagram (the rules: detect.h).  Each
+ * datagram is compared with the source's previous one (TTL, source port)
+ * and with its first: scout's ID is its send time in ms, so the ID moves
+ * on as far as the capture's clock did since then, give or take the
+ * probes' delays on the way (CLOCK_SLACK_MS).  That is evidence only where
+ * the ID did move (a constant one never does), and by other than the count
+ * of datagrams in between (a counter's moves by one a datagram). */
+static void udp_signs(struct source *s, const struct reply *r, uint64_t ns)
+{
+    uint64_t ms = ns / 1000000;
+    if (s->udp_dgrams++ == 0) {
+        s->udp_id0 = r->ipid;
+        s->udp_ms0 = ms;
+        s->udp_clock = 1;
+    }
+    else {
+        s->udp_ttl_moves += r->ttl != s->udp_ttl;
+        s->udp_sport_near += abs((int)r->sport - (int)s->udp_sport) <= NMAP_SPORT_NEAR;
+        uint16_t moved = (uint16_t)(r->ipid - s->udp_id0);
+        uint64_t elapsed = ms - s->udp_ms0;
+        int64_t beyond_count = (int64_t)moved - (s->udp_dgrams - 1);
+        if (abs((int16_t)(uint16_t)(moved - (uint16_t)elapsed)) <= CLOCK_SLACK_MS) {
+            s->udp_clock++;
+            s->udp_clock_moved += moved >= 2 && llabs(beyond_count) > CLOCK_SLACK_MS;
+        }
+    }
+    s->udp_ttl = r->ttl;
+    s->udp_sport = r->sport;
+    if (r->ttl <= NMAP_TTL_MAX) {
+        if (s->udp_low_ttl++ == 0)
+            s->udp_ttl_lo = s->udp_ttl_hi = r->ttl;
+        s->udp_ttl_lo = MIN(s->udp_ttl_lo, r->ttl);
+        s->udp_ttl_hi = MAX(s->udp_ttl_hi, r->ttl);
+    }
+    if (r->src.family != AF_INET6 && r->ipid == 54321)
+        s->udp_zmap++;
+}
+
 /* Queues contact i for the silence check; a full ring drops its oldest
  * entry, which is then judged only at flush (or answered before). */
 static void pend_push(struct detector *d, uint32_t i)
@@ -391,6 +441,8 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
     struct source *s = source_get(d, &r->src, ns);
     if (s)
         s->last_ns = ns;
+    if (s && proto == 17)
+        udp_signs(s, r, ns); /* retries too: the tool's marks are on every datagram */
     if (c || !s)
         return; /* a repeat (retries, a live connection) is no new evidence */
     c = con_slot(d, src, dst, dport, proto);
@@ -466,6 +518,45 @@ static void on_icmp_error(struct detector *d, const struct reply *r, uint64_t ns
     }
 }
 
+/* Multicast and broadcast destinations (IPv4 224.0.0.0/4 and 255.255.255.255,
+ * IPv6 ff00::/8): no one host answers from them. */
+static bool group_addr(const struct addr *a)
+{
+    if (a->family == AF_INET6)
+        return a->u.v6[0] == 0xff;
+    return a->u.v4 >> 28 == 0xe || a->u.v4 == 0xffffffffu;
+}
+
+/* A datagram to a group is a question to whoever is there (mDNS, SSDP, NTP
+ * broadcast, DHCP), not a first contact: nothing can answer it as the group,
+ * so its silence would be no failure.  It is remembered, unjudged, as a
+ * contact to GROUP_KEY, so that a member's unicast answer (from the port
+ * asked, to the asker: mDNS's legacy and unicast-response answers) is known
+ * for one and not taken for a probe of the asker. */
+static void asked_group(struct detector *d, uint64_t src, uint16_t dport, uint64_t ns)
+{
+    struct contact *c = con_find(d, src, GROUP_KEY, dport, 17);
+    if (!c) {
+        c = con_slot(d, src, GROUP_KEY, dport, 17);
+        *c = (struct contact){.src = src, .dst = GROUP_KEY, .dport = dport, .proto = 17,
+                              .state = C_JUDGED};
+    }
+    c->t_ns = ns; /* kept young while the asking goes on */
+}
+
+static void on_udp(struct detector *d, const struct reply *r, uint64_t ns)
+{
+    if (answer(d, r, ns))
+        return;
+    uint64_t src = addr_key(&r->src), dst = addr_key(&r->dst);
+    if (con_find(d, dst, src, r->sport, 17))
+        return; /* the other side of an exchange already known */
+    if (group_addr(&r->dst))
+        asked_group(d, src, r->dport, ns);
+    else if (!con_find(d, dst, GROUP_KEY, r->sport, 17))
+        probe(d, r, SK_UDP, r->dport, 17, ns);
+}
+
 /* ICMP queries and ARP: a request is a first contact to (target, 0, proto)
  * (proto 1 for ICMP, 58 for ICMPv6, 0 for ARP and neighbour discovery);
  * a reply settles it as answered. */
@@ -539,10 +630,7 @@ void detector_packet(struct detector *d, const struct reply *r, uint64_t ns)
     sweep(d, 8, ns);
     switch (r->kind) {
     case REPLY_TCP: on_tcp(d, r, ns); break;
-    case REPLY_UDP:
-        if (!answer(d, r, ns) && !con_find(d, addr_key(&r->dst), addr_key(&r->src), r->sport, 17))
-            probe(d, r, SK_UDP, r->dport, 17, ns);
-        break;
+    case REPLY_UDP: on_udp(d, r, ns); break;
     case REPLY_ICMP: on_icmp_error(d, r, ns); break;
     case REPLY_ICMP_QUERY: /* echo (ICMPv6 128), timestamp, mask requests; the rest replies */
         on_query(d, r, query_request(r), SK_PING, r->icmp6 ? 58 : 1, ns);
@@ -600,6 +688,30 @@ static enum scan_kind main_kind(const struct source *s)
     return best;
 }
 
+/* The tool behind a UDP scan, from its datagrams' marks (detect.h). */
+static enum scan_tool udp_tool(const struct source *s, const char **why)
+{
+    uint32_t n = s->udp_dgrams, pairs = n - 1;
+    *why = "no tool's marks on most datagrams";
+    if (n < 8)
+        return TOOL_UNKNOWN;
+    if (s->udp_zmap * 10 >= n * 9) {
+        *why = "IP ID 54321 on every datagram";
+        return TOOL_ZMAP;
+    }
+    if (s->udp_clock * 10 >= n * 9 && s->udp_clock_moved * 4 >= n &&
+        s->udp_sport_near * 2 <= pairs) {
+        *why = "IP ID = send time in ms, moving with the capture's clock; source port per target";
+        return TOOL_SCOUT;
+    }
+    if (s->udp_low_ttl * 10 >= n * 9 && s->udp_ttl_hi - s->udp_ttl_lo <= NMAP_TTL_SPREAD &&
+        s->udp_ttl_moves * 2 >= pairs && s->udp_sport_near * 10 >= pairs * 9) {
+        *why = "TTL random in 37-59 per datagram, one source port (a base + the try number)";
+        return TOOL_NMAP;
+    }
+    return TOOL_UNKNOWN;
+}
+
 /* A tool is named only when nearly every probe carries its mark. */
 static enum scan_tool main_tool(const struct source *s, enum scan_kind k, const char **why)
 {
@@ -609,6 +721,8 @@ static enum scan_tool main_tool(const struct source *s, enum scan_kind k, const 
         *why = "connect() through the kernel's stack: any tool";
         return TOOL_UNKNOWN;
     }
+    if (k == SK_UDP)
+        return udp_tool(s, why);
     if (most && s->sig_zmap * 10 >= n * 9) {
         *why = "IP ID 54321 on every probe";
         return TOOL_ZMAP;

@@ -31,6 +31,26 @@
  * IP ID or IPv6 flow label low 4 bits = sequence bits 16-19); nmap's window
  * 1024/2048/3072/4096 with MSS 1460 as the only SYN option (or none).
  * connect() scans carry the kernel's marks and name no tool.
+ * UDP scans are named from marks on every datagram the source sent as a
+ * prober (retries too), again from 8 on and 90 % of them: zmap's IP ID
+ * 54321; scout's IP ID (IPv6: flow label, low 16 bits), its send time in
+ * ms: since the source's first datagram the ID moved as far as the capture
+ * clock did, within 16 ms, and on a quarter of the datagrams at least it
+ * moved by 2 or more and by more than 16 off the count of datagrams in
+ * between (a constant ID never moves, a counter's moves with that count),
+ * with source ports scattered (a cookie per target: within 511 of the
+ * previous one's on half the datagrams at most).  So a scout scan sent
+ * within a ms or two, or with -g, stays unnamed.  nmap's TTL is drawn per
+ * datagram from 37-59: at most 59 (less a hop count), within 22 of each
+ * other, changing on half the datagrams at least, from one source port (a
+ * base and the try number: within 511 of the previous datagram's).  No
+ * stack varies its TTL, so DNS, NTP or mDNS clients never carry nmap's
+ * mark.  nmap's IPv6 probes leave the kernel's hop limit (255) and a zero
+ * flow label: unnamed, as masscan's would be.
+ * A datagram to a multicast or broadcast address is no first contact (no
+ * one answers as the group); a member's unicast answer from the port asked
+ * (mDNS's legacy and unicast-response answers) is known as one, not taken
+ * for a probe of the asker.
  * Sources, targets and contacts are IPv4 or IPv6 (struct addr); ICMPv6
  * echo requests are pings as ICMP's are, and ICMPv6 errors settle
  * contacts as ICMP's do.

@@ -52,6 +52,7 @@ routed_range_down() {
 
 test_detect_scan_types() {
     local m; m=$(lab_in t2 cat /sys/class/net/eth0/address)
+    : >"$WORK/no-blocklist"
     record d-scout "$SCOUT" -n -Pn -sS -p 1-1000 $LAB_T2
     check "scout -sS: syn, vertical, scout" detected d-scout syn vertical scout
     record d-nsyn nmap -n -Pn -sS -T4 -p 1-1000 $LAB_T2
@@ -63,13 +64,21 @@ test_detect_scan_types() {
         record "d-n${t#*:}" nmap -n -Pn "-s${t%%:*}" -T4 -p 1-300 $LAB_T2
         check "nmap -s${t%%:*}: ${t#*:}, vertical, nmap" detected "d-n${t#*:}" "${t#*:}" vertical nmap
     done
+    # UDP: nmap's TTL is random per datagram, its source port one;
+    # scout's IP ID is its send time in ms, which the clock must be seen to
+    # move (--max-rate 200 spreads 40 probes over 200 ms: a scan sent
+    # within a millisecond or two cannot show it); zmap's ID is 54321.
     record d-nudp nmap -n -Pn -sU -T5 --max-retries 1 -p 1-40 $LAB_T2
-    check "nmap -sU: udp, vertical" detected d-nudp udp vertical unknown
+    check "nmap -sU: udp, vertical, nmap" detected d-nudp udp vertical nmap
+    record d-sudp "$SCOUT" -n -Pn -sU --max-rate 200 -p 1-40 $LAB_T2
+    check "scout -sU: udp, vertical, scout" detected d-sudp udp vertical scout
+    record d-zudp zmap -M udp -p 53 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -r 500 \
+        --cooldown-time=1 198.18.0.0/28
+    check "zmap -M udp -p 53 over a /28: udp, horizontal, zmap" detected d-zudp udp horizontal zmap
     record d-horiz nmap -n -Pn -sS -T4 -p 80,81 198.18.0.10-13
     check "nmap -sS -p 80,81 over four hosts: horizontal" detected d-horiz syn horizontal nmap
     record d-block nmap -n -Pn -sS -T4 -p 1-30 198.18.0.10-13
     check "nmap -sS -p 1-30 over four hosts: block" detected d-block syn block nmap
-    : >"$WORK/no-blocklist"
     record d-zmap zmap -p 80 -i eth0 -G "$m" -S $LAB_SCAN_IP -b "$WORK/no-blocklist" -r 500 \
         --cooldown-time=1 198.18.0.0/28
     check "zmap -p 80 over a /28: horizontal, zmap" detected d-zmap syn horizontal zmap
@@ -94,13 +103,52 @@ test_detect_scan_types() {
     check "masscan: syn, vertical, masscan" detected d-masscan syn vertical masscan
 }
 
+# Benign traffic: the web, a DNS-style client, services, retries, a crawler,
+# SSH; and the real clients of DNS (glibc's resolver) and NTP (chronyd) of
+# u1's dnsmasq and chronyd, and mDNS, answered by responders on t1 and t6
+# (multicast, unicast-response and legacy unicast answers).
 test_detect_benign() {
+    local pids=() p
     lab_in t6 python3 "$LAB_SRC/udpecho.py" 53 >/dev/null 2>&1 &
+    pids+=($!)
+    lab_in t1 python3 "$LAB_SRC/benign.py" --mdns-responder $LAB_T1 lab-printer >/dev/null 2>&1 &
+    pids+=($!)
+    lab_in t6 python3 "$LAB_SRC/benign.py" --mdns-responder $LAB_T6 lab-nas >/dev/null 2>&1 &
+    pids+=($!)
     sleep 0.5
-    record d-benign python3 "$LAB_SRC/benign.py" $LAB_T6,$LAB_T1,$LAB_T3 $LAB_T6 $LAB_T1
+    record d-benign python3 "$LAB_SRC/benign.py" $LAB_T6,$LAB_T1,$LAB_T3 $LAB_T6 $LAB_T1 $LAB_U1
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait "${pids[@]}" 2>/dev/null
     "$SCOUT" --detect -r "$WORK/d-benign.pcap" -oJ "$WORK/d-benign.json" >"$WORK/d-benign.txt"
-    check "HTTP load, DNS, several services, retries, a crawler, SSH: no scan" \
+    check "HTTP load, DNS, several services, retries, a crawler, SSH, DNS/NTP/mDNS clients: no scan" \
         grep -q '"event":"summary",.*"scans":0' "$WORK/d-benign.json"
+    check "... and the recording holds the DNS, NTP and mDNS exchanges" python3 - "$WORK/d-benign.pcap" \
+        $LAB_U1 <<'PY'
+import struct, sys
+# Counts UDP datagrams by (source port, destination port) in the pcap.
+f = open(sys.argv[1], "rb")
+hdr = f.read(24)
+u1 = bytes(map(int, sys.argv[2].split(".")))
+seen = {"dns answers from u1": 0, "ntp answers from u1": 0, "mdns to the group": 0, "mdns unicast answers": 0}
+while len(h := f.read(16)) == 16:
+    cap = struct.unpack("<I", h[8:12])[0]
+    fr = f.read(cap)
+    if fr[12:14] != b"\x08\x00" or fr[23] != 17:
+        continue
+    ip = fr[14:]
+    l4 = ip[(ip[0] & 15) * 4:]
+    sp, dp = struct.unpack(">HH", l4[:4])
+    if ip[12:16] == u1 and sp == 53:
+        seen["dns answers from u1"] += 1
+    if ip[12:16] == u1 and sp == 123:
+        seen["ntp answers from u1"] += 1
+    if ip[16:20] == bytes([224, 0, 0, 251]):
+        seen["mdns to the group"] += 1
+    if sp == 5353 and ip[16] < 224:
+        seen["mdns unicast answers"] += 1
+print(seen)
+sys.exit(0 if all(n >= 3 for n in seen.values()) else 1)
+PY
     check "... and the recording was not empty" bash -c \
         "grep -o '\"packets\":[0-9]*' '$WORK/d-benign.json' | awk -F: '\$2 > 1000 {ok=1} END {exit !ok}'"
 }

@@ -11,6 +11,8 @@ void test_detect_tool_marks(void);
 void test_detect_tick(void);
 void test_detect_ipv6(void);
 void test_detect_key_collision(void);
+void test_detect_udp_tools(void);
+void test_detect_udp_benign(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -283,4 +285,225 @@ void test_detect_key_collision(void)
     CHECK(detector_scans(d, s, 4) == 1);
     CHECK(addr_eq(&s[0].src, &prober) && s[0].probes == 12 && !s[0].one_way);
     detector_free(d);
+}
+
+static void be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* A UDP datagram with no payload as a prober's stack or tool built it, read
+ * back through the one decoder (IPv4 or IPv6 by src): TTL and IP ID (IPv6:
+ * flow label) as given. */
+static struct reply dgram(const struct addr *src, const struct addr *dst, uint16_t sport,
+                          uint16_t dport, uint8_t ttl, uint16_t ipid)
+{
+    uint8_t buf[PROBE_MAX] = {0};
+    size_t hl = packet_ip_header(buf, src, dst, 17, 8, ttl, ipid);
+    uint8_t *u = buf + hl;
+    be16(u, sport);
+    be16(u + 2, dport);
+    be16(u + 4, 8);
+    uint16_t sum = packet_l4_checksum(src, dst, 17, u, 8);
+    be16(u + 6, sum ? sum : 0xffff);
+    struct reply r = {0};
+    CHECK(packet_decode(buf, hl + 8, &r) == 1 && r.kind == REPLY_UDP && r.ttl == ttl && r.ipid == ipid &&
+          r.sport == sport && r.dport == dport);
+    return r;
+}
+
+/* The target's port unreachable for datagram p. */
+static struct reply unreach(const struct reply *p)
+{
+    bool v6 = p->src.family == AF_INET6;
+    return (struct reply){.kind = REPLY_ICMP, .icmp6 = v6, .icmp_type = v6 ? 1 : 3,
+                          .icmp_code = v6 ? 4 : 3, .src = p->dst, .dst = p->src, .ttl = 64,
+                          .inner_src = p->src, .inner_dst = p->dst, .inner_proto = 17,
+                          .sport = p->sport, .dport = p->dport};
+}
+
+/* How a tool marks datagram i, sent at ms (of the capture clock). */
+struct udp_mark {
+    uint16_t sport;
+    uint8_t ttl;
+    uint16_t ipid;
+};
+typedef struct udp_mark (*udp_marker)(uint32_t i, uint64_t ms);
+
+static struct udp_mark nmap4(uint32_t i, uint64_t ms) /* tcpip.cc: TTL 37-59; a base port */
+{
+    (void)ms;
+    return (struct udp_mark){.sport = 51234, .ttl = (uint8_t)(37 + mix64(i) % 23),
+                             .ipid = (uint16_t)mix64(i + 1000)};
+}
+static struct udp_mark nmap4_routed(uint32_t i, uint64_t ms) /* seen three hops on */
+{
+    struct udp_mark m = nmap4(i, ms);
+    m.ttl -= 3;
+    return m;
+}
+static struct udp_mark nmap4_retries(uint32_t i, uint64_t ms) /* second tries: base + 2 */
+{
+    struct udp_mark m = nmap4(i, ms);
+    m.sport = (uint16_t)(m.sport + (i % 3 == 2 ? 2 : 0));
+    return m;
+}
+static struct udp_mark nmap6(uint32_t i, uint64_t ms) /* the kernel's hop limit, label 0 */
+{
+    (void)ms;
+    (void)i;
+    return (struct udp_mark){.sport = 51234, .ttl = 255};
+}
+static struct udp_mark fixed_port_stack(uint32_t i, uint64_t ms) /* one socket, TTL 64 */
+{
+    (void)ms;
+    return (struct udp_mark){.sport = 5000, .ttl = 64, .ipid = (uint16_t)(777 + i)};
+}
+static struct udp_mark masscan4(uint32_t i, uint64_t ms) /* one port, TTL 255, random ID */
+{
+    (void)ms;
+    return (struct udp_mark){.sport = 40350, .ttl = 255, .ipid = (uint16_t)mix64(i + 77)};
+}
+static struct udp_mark scout4(uint32_t i, uint64_t ms) /* udp.c: ID = send ms; port cookie */
+{
+    return (struct udp_mark){.sport = (uint16_t)(0x8000 | (mix64(i) & 0x7fff)), .ttl = 64,
+                             .ipid = (uint16_t)(ms + 4321)};
+}
+static struct udp_mark scout_late(uint32_t i, uint64_t ms) /* the probe leaves 9 ms late */
+{
+    struct udp_mark m = scout4(i, ms);
+    m.ipid = (uint16_t)(m.ipid - (i % 4 == 1 ? 9 : 0));
+    return m;
+}
+static struct udp_mark const_id(uint32_t i, uint64_t ms)
+{
+    struct udp_mark m = scout4(i, ms);
+    m.ipid = 4242;
+    return m;
+}
+static struct udp_mark counter_id(uint32_t i, uint64_t ms)
+{
+    struct udp_mark m = scout4(i, ms);
+    m.ipid = (uint16_t)(60000 + i);
+    return m;
+}
+static struct udp_mark zmap4(uint32_t i, uint64_t ms)
+{
+    (void)ms;
+    return (struct udp_mark){.sport = (uint16_t)(32768 + mix64(i) % 28000), .ttl = 255,
+                             .ipid = 54321};
+}
+
+/* The tool named for a UDP scan of ports 1..n of one host, datagram i sent
+ * at gap_us * i (plus lead_us after the first) and answered by a port
+ * unreachable; -1 unless exactly one scan was declared. */
+static int udp_scan_tool(udp_marker mk, uint32_t n, uint64_t gap_us, uint64_t lead_us, bool v6)
+{
+    struct addr us, them;
+    addr_parse(v6 ? "2001:db8::1" : "198.18.0.1", &us);
+    addr_parse(v6 ? "2001:db8::2" : "198.18.0.2", &them);
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t0 = 1700000000ull * NS_PER_SEC + 123456789, t = t0;
+    for (uint32_t i = 0; i < n; i++) {
+        t = t0 + i * gap_us * 1000 + (i ? lead_us * 1000 : 0);
+        struct udp_mark m = mk(i, t / 1000000);
+        struct reply p = dgram(&us, &them, m.sport, (uint16_t)(i + 1), m.ttl, m.ipid);
+        struct reply u = unreach(&p);
+        detector_packet(d, &p, t);
+        detector_packet(d, &u, t + 50000);
+    }
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    struct det_scan s[2];
+    int tool = detector_scans(d, s, 2) == 1 && s[0].kind == SK_UDP ? (int)s[0].tool : -1;
+    detector_free(d);
+    return tool;
+}
+
+/* UDP scans named from their datagrams: nmap's random TTL (37-59) with one
+ * source port, however many hops away and with retries; not from a fixed
+ * port alone (a stack's socket, masscan), nor over IPv6 where nmap leaves
+ * the hop limit to the kernel.  scout's ID is its send time in ms: named
+ * when the clock is seen to move it (a slow scan; a burst after a first
+ * probe sent 4 ms earlier, as on the lab's wire; probes sent late by up to
+ * 9 ms), not when all went out within one ms; a constant ID or a counter
+ * is not taken for it.  zmap's ID is 54321. */
+void test_detect_udp_tools(void)
+{
+    CHECK(udp_scan_tool(nmap4, 40, 20, 0, false) == TOOL_NMAP);
+    CHECK(udp_scan_tool(nmap4, 8, 20, 0, false) == TOOL_NMAP);
+    CHECK(udp_scan_tool(nmap4, 7, 20, 0, false) == TOOL_UNKNOWN); /* too few to tell */
+    CHECK(udp_scan_tool(nmap4_routed, 40, 20, 0, false) == TOOL_NMAP);
+    CHECK(udp_scan_tool(nmap4_retries, 40, 20, 0, false) == TOOL_NMAP);
+    CHECK(udp_scan_tool(nmap6, 40, 20, 0, true) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(fixed_port_stack, 40, 20, 0, false) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(masscan4, 40, 20, 0, false) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(scout4, 40, 5000, 0, false) == TOOL_SCOUT);
+    CHECK(udp_scan_tool(scout4, 40, 5000, 0, true) == TOOL_SCOUT);
+    CHECK(udp_scan_tool(scout4, 40, 20, 4000, false) == TOOL_SCOUT);
+    CHECK(udp_scan_tool(scout_late, 40, 5000, 0, false) == TOOL_SCOUT);
+    CHECK(udp_scan_tool(scout4, 40, 10, 0, false) == TOOL_UNKNOWN); /* within one ms */
+    CHECK(udp_scan_tool(const_id, 40, 20, 4000, false) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(const_id, 40, 5000, 0, false) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(counter_id, 40, 20, 4000, false) == TOOL_UNKNOWN);
+    /* one a ms: a counter's ID keeps the clock's pace, and the count's */
+    CHECK(udp_scan_tool(counter_id, 40, 1000, 0, false) == TOOL_UNKNOWN);
+    CHECK(udp_scan_tool(zmap4, 40, 20, 0, false) == TOOL_ZMAP);
+}
+
+/* Benign UDP: an NTP client polling eight servers from port 123, one of
+ * them gone; a DNS client with one fixed port (two servers, one of them
+ * silent); mDNS, where a querier asks the group from 5353 and from a fresh
+ * port for each one-shot lookup, and a responder answers the group, the
+ * querier's 5353 (unicast-response questions) and each one-shot port (legacy
+ * answers, unicast).  No scan: the group is nobody's first contact and the
+ * unicast answers answer it. */
+void test_detect_udp_benign(void)
+{
+    struct addr client, resp, group, gone;
+    addr_parse("198.18.0.1", &client);
+    addr_parse("198.18.0.10", &resp);
+    addr_parse("224.0.0.251", &group);
+    addr_parse("198.18.0.99", &gone);
+    struct detector *d = detector_new(64, 1024);
+    uint64_t t = NS_PER_SEC;
+    for (int round = 0; round < 4; round++) {
+        for (uint32_t h = 0; h < 8; h++) {
+            struct addr srv = addr_add(&resp, 20 + h);
+            struct reply q = dgram(&client, &srv, 123, 123, 64, 0);
+            struct reply a = dgram(&srv, &client, 123, 123, 64, 0);
+            detector_packet(d, &q, t += NS_PER_SEC / 100);
+            if (h)
+                detector_packet(d, &a, t += 1000000);
+        }
+        for (int i = 0; i < 5; i++) {
+            struct reply q = dgram(&client, &resp, 5300, 53, 64, 0);
+            struct reply a = dgram(&resp, &client, 53, 5300, 64, 0);
+            struct reply lost = dgram(&client, &gone, 5300, 53, 64, 0);
+            detector_packet(d, &q, t += NS_PER_SEC / 100);
+            detector_packet(d, &a, t += 1000000);
+            detector_packet(d, &lost, t += 1000000);
+        }
+    }
+    for (uint16_t i = 0; i < 24; i++) {
+        uint16_t port = (uint16_t)(40000 + 7 * i);
+        struct reply qm = dgram(&client, &group, 5353, 5353, 255, 0);
+        struct reply am = dgram(&resp, &group, 5353, 5353, 255, 0);
+        struct reply qu = dgram(&resp, &client, 5353, 5353, 255, 0);
+        struct reply legacy = dgram(&client, &group, port, 5353, 255, 0);
+        struct reply al = dgram(&resp, &client, 5353, port, 255, 0);
+        detector_packet(d, &qm, t += NS_PER_SEC / 4);
+        detector_packet(d, &am, t += 1000000);
+        detector_packet(d, &qu, t += 1000000);
+        detector_packet(d, &legacy, t += 1000000);
+        detector_packet(d, &al, t += 1000000);
+    }
+    detector_flush(d, t + 3 * NS_PER_SEC);
+    struct det_scan s[2];
+    CHECK(detector_scans(d, s, 2) == 0);
+    detector_free(d);
+
+    /* A kernel-built UDP prober (one port, TTL 64) is still a scan, with no
+     * tool's name: the group rule hides no one's probes. */
+    CHECK(udp_scan_tool(fixed_port_stack, 40, 1000, 0, false) == TOOL_UNKNOWN);
 }
