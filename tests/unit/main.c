@@ -21,7 +21,7 @@ int unit_failures;
     X(test_output_nmap_details) X(test_output_interrupted) \
     X(test_detect_ipv6) \
     X(test_targets_contains_index) X(test_targets_contains_fast) \
-    X(test_detect_key_collision) \
+    X(test_detect_key_collision) X(test_detect_udp_tools) X(test_detect_udp_benign) \
     X(test_conf_debug_levels) X(test_conf_hostgroups) X(test_conf_max_scan_delay) \
     X(test_rdns_concurrent) X(test_rdns_interrupt) \
     X(test_payloads_grammar) X(test_payloads_probes) X(test_payloads_malformed) X(test_payloads_limits) X(test_payloads_debian) X(test_payloads_data) \
