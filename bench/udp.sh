@@ -43,6 +43,7 @@ source "$here/../tests/lab/lab.sh"
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
 out=$LAB_DIR/bench
 mkdir -p "$out"
+chmod 711 "$LAB_DIR" && chmod 1777 "$out" # scout writes its outputs as nobody
 if want hosts; then
     for h in u2 u3 u4; do lab_add_udp_host $h || { echo "bench: $h setup failed"; exit 1; }; done
     for h in u2 u3 u4; do lab_wait_udp $h || exit 1; done
@@ -91,7 +92,7 @@ echo "ICMP limiter at each UDP host: net.ipv4.icmp_ratelimit $(lab_in u1 sysctl 
 
 # row PART N CAP HOST...: both tools over HOSTs' top N ports, one command each
 row() {
-    local part=$1 n=$2 cap=$3 hosts=("${@:4}") ips=() h unreach=0 c floor s="" sr="" nt="" nr=""
+    local part=$1 n=$2 cap=$3 hosts=("${@:4}") ips=() h unreach=0 icmp=0 c floor s="" sr="" nt="" nr=""
     for h in "${hosts[@]}"; do ips+=("$(lab_ip "$h")"); done
     # The floor: the host with the most ICMP-only ports, at $rate a second
     # (hosts are limited independently, so they overlap).
@@ -99,10 +100,14 @@ row() {
         c=$(awk -v s=",$(lab_top_udp "$n")," 'index(s, "," $1 ",") && $3 == "port-unreach"' \
             "$LAB_DIR/truthu-$h" | wc -l)
         ((c > unreach)) && unreach=$c
+        c=$(awk -v s=",$(lab_top_udp "$n")," 'index(s, "," $1 ",") && ($3 == "port-unreach" || $3 == "admin-prohibited")' \
+            "$LAB_DIR/truthu-$h" | wc -l)
+        ((c > icmp)) && icmp=$c
     done
     floor=$(calc %.0f "$unreach / $rate")
     echo "($part) -sU --top-ports $n of ${hosts[*]} (${ips[*]}) [$(load)]"
-    echo "    floor: $unreach port-unreach ports per host / $rate per s = $floor s"
+    echo "    floor: $unreach port-unreach ports per host / $rate per s = $floor s" \
+        "(to the token: $icmp ICMP-answered ports less the burst of 6 = $(calc %.0f "($icmp - 6) / $rate") s)"
     if tool scout; then
         timed "scout-$part" 0 "$SCOUT" -n -sU --top-ports "$n" $SCOUT_FLAGS -oX "$out/scout-$part.xml" "${ips[@]}"
         if [ "$rc" != 0 ]; then
