@@ -35,6 +35,10 @@
 #       the routed /16 of the benchmarks.  The scanner routes 198.19.0.0/16 via
 #       the farm, which owns 198.19.128.0/19 (8192 addresses: SYN-ACK on 80 and
 #       443, RST elsewhere) and silently drops the rest of the /16.
+#   disc (198.18.0.60-63, 2001:2::60-63): four hosts of the segment in one
+#       namespace, MACs from each IEEE registry size, one that answers only
+#       ARP/ND; behind .60, 198.18.4.0/29 and 2001:2:0:4::/64: hosts only IP
+#       probes find (lab_setup_disc; truth-disc).
 #
 # 198.18.0.0/15 is the IPv4 benchmarking range (RFC 2544), 2001:2::/48 the
 # IPv6 one (RFC 5180); no traffic leaves the namespaces.  Every host has both
@@ -544,6 +548,120 @@ lab_setup_farm() {
     for p in $LAB_FARM_OPEN; do lab_truth farm "$p open syn-ack"; done
 }
 
+# The discovery hosts (issue 15): one namespace, "disc", no daemons but two
+# listeners.  Four veths into br0, each one host of the segment with a MAC
+# from a real IEEE assignment of each size; the MA-M and MA-S blocks lie in
+# MA-Ls that oui.csv gives to "IEEE Registration Authority", so only a
+# longest-prefix lookup names them:
+#   198.18.0.60 2001:2::60 eth0 60:8B:0E:00:00:60 MA-L  "Apple, Inc." (quoted in oui.csv)
+#   198.18.0.61 2001:2::61 eth1 20:85:93:B0:00:61 MA-M  IOG Products LLC
+#   198.18.0.62 2001:2::62 eth2 70:B3:D5:71:90:62 MA-S  2M Technology
+#   198.18.0.63 2001:2::63 eth3 DC:A6:32:00:00:63 MA-L  Raspberry Pi Trading Ltd, the dark host:
+#       answers ARP and neighbour solicitations, drops every other packet
+# and, on disc's lo behind .60 (the scanner routes LAB_DISC_NET and
+# LAB_DISC_NET6 via it, so ARP decides nothing there):
+#   198.18.4.1 2001:2:0:4::1  ICMP dropped, TCP 443 open, all else dropped: up by syn-ack
+#   198.18.4.2                only ICMP timestamp requests answered: up by timestamp-reply
+#   2001:2:0:4::2             the same rules, but ICMPv6 has no timestamp: down
+#   198.18.4.3 2001:2:0:4::3  nobody (disc does not forward): down
+# One namespace for several hosts: each address answers ARP only on its
+# own veth (arp_ignore 1; IPv6 answers solicitations per interface
+# anyway); eth1-3 hold /32 and /128 addresses, so every reply leaves by
+# eth0 (rp_filter off: requests come in by the others).  The dark host's
+# "drop all" is per interface (-i eth3).  Truth: $LAB_DIR/truth-disc, one
+# line per address: "ADDRESS STATUS REASON MAC VENDOR" as scout -sn with its
+# default probes must report it (MAC and VENDOR "-" for a routed host);
+# VENDOR is the registry's Organization Name, the rest of the line.
+LAB_DISC_GW=198.18.0.60
+LAB_DISC_GW6=2001:2::60
+LAB_DISC_DARK=198.18.0.63
+LAB_DISC_DARK6=2001:2::63
+LAB_DISC_NET=198.18.4.0/29
+LAB_DISC_NET6=2001:2:0:4::/64
+LAB_DISC_SYN=198.18.4.1   # ICMP dropped, 443 open
+LAB_DISC_SYN6=2001:2:0:4::1
+LAB_DISC_TS=198.18.4.2    # timestamp only
+LAB_DISC_TS6=2001:2:0:4::2
+LAB_DISC_NONE=198.18.4.3  # no host
+LAB_DISC_NONE6=2001:2:0:4::3
+
+# IF MAC IP/LEN IP6/LEN: a veth of disc into br0, made in place (moving an
+# interface to another namespace costs ~20 ms).
+lab_disc_if() {
+    local ns; ns=$(lab_ns disc)
+    ip link add "$1" netns "$ns" address "$2" type veth peer name "${LAB_PREFIX}D$1" netns "$(lab_ns sw)" ||
+        return 1
+    ip -n "$ns" addr add "$3" dev "$1"
+    lab_addr6 disc "$1" "$4"
+    ip -n "$ns" link set "$1" up
+    ip -n "$(lab_ns sw)" link set "${LAB_PREFIX}D$1" master br0 up
+}
+
+lab_setup_disc() {
+    lab_add_ns disc || return 1
+    # The routed hosts and their listeners first: python starts while the
+    # veths are made.
+    local a
+    for a in $LAB_DISC_SYN $LAB_DISC_TS; do lab_in disc ip addr add $a/32 dev lo; done
+    for a in $LAB_DISC_SYN6 $LAB_DISC_TS6; do lab_in disc ip -6 addr add $a/128 dev lo; done
+    for a in $LAB_DISC_SYN $LAB_DISC_SYN6; do
+        lab_in disc python3 "$LAB_SRC/listen.py" --addr $a 443 >/dev/null 2>&1 &
+    done
+    # Before the veths arrive: a new interface takes the defaults.
+    lab_in disc sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+        net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+    lab_disc_if eth0 60:8b:0e:00:00:60 $LAB_DISC_GW/24 $LAB_DISC_GW6/64 &&
+        lab_disc_if eth1 20:85:93:b0:00:61 198.18.0.61/32 2001:2::61/128 &&
+        lab_disc_if eth2 70:b3:d5:71:90:62 198.18.0.62/32 2001:2::62/128 &&
+        lab_disc_if eth3 dc:a6:32:00:00:63 $LAB_DISC_DARK/32 $LAB_DISC_DARK6/128 || return 1
+    lab_in scan ip route add $LAB_DISC_NET via $LAB_DISC_GW &&
+        lab_in scan ip -6 route add $LAB_DISC_NET6 via $LAB_DISC_GW6 || return 1
+    lab_in disc iptables-restore <<EOF
+*filter
+-A INPUT -i eth3 -j DROP
+-A INPUT -d $LAB_DISC_SYN -p tcp --dport 443 -j ACCEPT
+-A INPUT -d $LAB_DISC_SYN -j DROP
+-A INPUT -d $LAB_DISC_TS -p icmp --icmp-type timestamp-request -j ACCEPT
+-A INPUT -d $LAB_DISC_TS -j DROP
+COMMIT
+EOF
+    lab_in disc ip6tables-restore <<EOF
+*filter
+-A INPUT -i eth3 -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT
+-A INPUT -i eth3 -j DROP
+-A INPUT -d $LAB_DISC_SYN6 -p tcp --dport 443 -j ACCEPT
+-A INPUT -d $LAB_DISC_SYN6 -j DROP
+-A INPUT -d $LAB_DISC_TS6 -j DROP
+COMMIT
+EOF
+    cat >"$LAB_DIR/truth-disc" <<EOF
+# ADDRESS STATUS REASON MAC VENDOR (lab.sh, lab_setup_disc): scout -sn, default probes, as root
+198.18.0.60 up arp-response 60:8B:0E:00:00:60 Apple, Inc.
+198.18.0.61 up arp-response 20:85:93:B0:00:61 IOG Products LLC
+198.18.0.62 up arp-response 70:B3:D5:71:90:62 2M Technology
+198.18.0.63 up arp-response DC:A6:32:00:00:63 Raspberry Pi Trading Ltd
+2001:2::60 up nd-response 60:8B:0E:00:00:60 Apple, Inc.
+2001:2::61 up nd-response 20:85:93:B0:00:61 IOG Products LLC
+2001:2::62 up nd-response 70:B3:D5:71:90:62 2M Technology
+2001:2::63 up nd-response DC:A6:32:00:00:63 Raspberry Pi Trading Ltd
+$LAB_DISC_SYN up syn-ack - -
+$LAB_DISC_TS up timestamp-reply - -
+$LAB_DISC_NONE down no-response - -
+$LAB_DISC_SYN6 up syn-ack - -
+$LAB_DISC_TS6 down no-response - -
+$LAB_DISC_NONE6 down no-response - -
+EOF
+    # Ready when both listeners accept, asked from the scanner (the routes too).
+    local tries
+    for a in $LAB_DISC_SYN $LAB_DISC_SYN6; do
+        for ((tries = 0; tries < 100; tries++)); do
+            lab_in scan timeout 2 bash -c "exec 3<>/dev/tcp/$a/443" 2>/dev/null && break
+            sleep 0.05
+        done
+        ((tries < 100)) || { echo "lab: disc $a port 443 never opened" >&2; return 1; }
+    done
+}
+
 lab_up() {
     [ "$(id -u)" = 0 ] || { echo "lab: must run as root" >&2; return 1; }
     LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -558,6 +676,7 @@ lab_up() {
     lab_add_host t3 $LAB_T3 $LAB_T3_6 || return 1
     lab_add_host t6 $LAB_T6 $LAB_T6_6 || return 1
     lab_add_udp_host u1 || return 1
+    lab_setup_disc || return 1
     lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck &&
         lab_setup_farm && lab_setup_t6 && lab_wait_ready
 }
