@@ -708,6 +708,7 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     if (!c->versiondb[0])
         snprintf(c->versiondb, sizeof c->versiondb, "%s/nmap-service-probes", dir);
     snprintf(c->payloaddb, sizeof c->payloaddb, "%s/nmap-payloads", dir);
+    snprintf(c->macprefixes, sizeof c->macprefixes, "%s/nmap-mac-prefixes", dir);
     struct portset *inc = NULL, *exc = NULL;
     int rc = 0;
     if (pd->pspec) {

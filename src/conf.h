@@ -80,6 +80,7 @@ struct conf {
     bool banners;                 /* --banners: record what open ports volunteer */
     char versiondb[600];          /* nmap-service-probes to use */
     char payloaddb[600];          /* nmap-payloads to use (-sU) */
+    char macprefixes[600];        /* nmap-mac-prefixes: vendors where ieee-data is absent */
     uint8_t data[UDP_DATA_MAX];   /* --data, --data-string, --data-length: every UDP probe's payload */
     uint16_t data_len;
     bool data_given;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "confirm.h"
+#include "macvendor.h"
 #include "payloads.h"
 #include "rdns.h"
 
@@ -209,6 +210,43 @@ static const struct stage_ops stage_portscan = {
     .close = portscan_close,
 };
 
+/* ---- MAC vendors of the segment's hosts (macvendor.h) ---- */
+
+/* Raw discovery or a raw scan is what learns MACs. */
+static bool may_see_macs(const struct conf *c)
+{
+    return scan_is_raw(c->scan) || c->udp || c->ping.probes || c->lan;
+}
+
+static int vendor_open(const struct scan_env *env, void **st, err_t *e)
+{
+    struct macvendor *mv = xcalloc(1, sizeof *mv, e);
+    if (!mv)
+        return -1;
+    *st = mv;
+    return macvendor_load(mv, MV_IEEE_DIR, env->conf->macprefixes, e);
+}
+
+static int vendor_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+{
+    (void)env, (void)seed, (void)e;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->hosts[i].has_mac)
+            g->hosts[i].vendor = macvendor_lookup(st, g->hosts[i].mac);
+    return 0;
+}
+
+static void vendor_close(void *st)
+{
+    if (st)
+        macvendor_free(st);
+    free(st);
+}
+
+static const struct stage_ops stage_vendor = {
+    .name = "vendor", .wanted = may_see_macs, .open = vendor_open, .run = vendor_run, .close = vendor_close,
+};
+
 /* ---- the SYN-proxy check (confirm.h) ---- */
 
 static int confirm_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
@@ -270,5 +308,5 @@ static const struct stage_ops stage_rdns = {
 };
 
 const struct stage_ops *const scan_stages[] = {
-    &stage_discover, &stage_portscan, &stage_confirm, &stage_vscan, &stage_rdns, NULL,
+    &stage_discover, &stage_portscan, &stage_vendor, &stage_confirm, &stage_vscan, &stage_rdns, NULL,
 };
