@@ -68,6 +68,27 @@ static uint32_t ping_mods(const struct ping_conf *pc, struct engine_mod *mods)
     return n;
 }
 
+/* -PR toward targets beyond the segment: nmap's IP probes decide those,
+ * and the user is told once per group. */
+static void warn_routed_arp(const struct scan_env *env, const struct group *g)
+{
+    uint32_t routed = 0, first = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        struct path pa;
+        err_t ignore;
+        if (netinfo_path(&env->handles->raw.ni, &g->hosts[i].addr, NULL, env->conf->iface, &pa, &ignore) == 0 &&
+            !pa.on_link && !routed++)
+            first = i;
+    }
+    if (!routed || !env->warn)
+        return;
+    char a[ADDR_STRLEN], msg[200];
+    snprintf(msg, sizeof msg, "-PR: %s%s is not on an attached Ethernet segment; ARP cannot reach %s, so IP probes decide",
+             addr_str(&g->hosts[first].addr, a, sizeof a), routed > 1 ? " (and others)" : "",
+             routed > 1 ? "them" : "it");
+    env->warn(NULL, msg);
+}
+
 /* The discovery modules as one raw engine run, with ARP (IPv6: neighbour
  * discovery) deciding the hosts on the local segment, as nmap does.  Its
  * own key: a late answer to a discovery probe must not pass for an answer
@@ -79,6 +100,8 @@ static int discover_raw(const struct scan_env *env, struct group *g, uint64_t se
     struct probe_ctx ctx = env->probe;
     ctx.key[0] ^= 0x5a;
     ctx.tcp_flags = -1; /* --scanflags is the port scan's */
+    if (c->ping.probes & PING_ARP)
+        warn_routed_arp(env, g);
     struct engine_mod mods[4];
     struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
                            .nmods = ping_mods(&c->ping, mods), .ctx = &ctx, .seed = seed,
