@@ -25,7 +25,8 @@ int unit_failures;
     X(test_conf_debug_levels) X(test_conf_hostgroups) X(test_conf_max_scan_delay) \
     X(test_rdns_concurrent) X(test_rdns_interrupt) \
     X(test_payloads_grammar) X(test_payloads_probes) X(test_payloads_malformed) X(test_payloads_limits) X(test_payloads_debian) X(test_payloads_data) \
-    X(test_conf_getopt_state)
+    X(test_conf_getopt_state) \
+    X(test_macvendor_levels) X(test_macvendor_csv) X(test_macvendor_corrupt) X(test_macvendor_nmap) X(test_macvendor_files) X(test_macvendor_debian)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)
