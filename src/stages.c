@@ -247,7 +247,14 @@ static int vendor_open(const struct scan_env *env, void **st, err_t *e)
     if (!mv)
         return -1;
     *st = mv;
-    return macvendor_load(mv, MV_IEEE_DIR, env->conf->macprefixes, e);
+    if (macvendor_load(mv, MV_IEEE_DIR, env->conf->macprefixes, e) < 0)
+        return -1;
+    if (mv->skipped && env->warn) { /* a corrupt registry is said, not fatal */
+        char msg[300];
+        snprintf(msg, sizeof msg, "MAC vendors: %u corrupt lines skipped (first: %s)", mv->skipped, mv->skip_msg);
+        env->warn(NULL, msg);
+    }
+    return 0;
 }
 
 static int vendor_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
