@@ -10,16 +10,18 @@
       own addresses "ADDRESS up ? - -" (up, any reason, no MAC shown).
 
   disccheck.py check TRUTH RESULT [--format xml|json|arpscan] [--net CIDR]...
-                     [--what status,reason,mac,vendor] [--reason-not R,...]
+                     [--what status,reason,mac,vendor] [--reason-not R,...] [--ignore ADDR]...
       Every truth line inside the --net networks (default: all) against
       RESULT: scout's or nmap's XML, scout's JSON lines, or arp-scan's
       output (only "up" and MAC/vendor known: an absent host is down).  A
       host up in RESULT inside the networks but absent from TRUTH is an
       error too.  --what picks what is compared (default all four);
       --reason-not replaces the reason check by "not one of these" (scans
-      that must not have been decided by ARP).  Prints one summary line
-      ("NET: status 10/10, reason 10/10, mac 9/9, vendor 4/4, extra 0")
-      and each mismatch; exits 0 when everything asked matched.
+      that must not have been decided by ARP); --ignore leaves an address
+      out of both (the scanner's own, which arp-scan never lists).  Prints
+      one summary line ("NET: status 10/10, reason 10/10, mac 9/9, vendor
+      4/4, extra 0") and each mismatch; exits 0 when everything asked
+      matched.
 
 TRUTH lines: "ADDRESS STATUS REASON MAC VENDOR", VENDOR the rest of the
 line; "-" means none (no MAC shown, no vendor known), "?" not checked."""
@@ -116,9 +118,12 @@ def check(argv):
     p.add_argument("--net", action="append", default=[])
     p.add_argument("--what", default="status,reason,mac,vendor")
     p.add_argument("--reason-not", default="")
+    p.add_argument("--ignore", action="append", default=[])
     a = p.parse_args(argv)
     nets = [ipaddress.ip_network(n) for n in a.net]
-    inside = lambda addr: not nets or any(addr.version == n.version and addr in n for n in nets)
+    ignore = {ipaddress.ip_address(x) for x in a.ignore}
+    inside = lambda addr: addr not in ignore and (not nets or any(addr.version == n.version and addr in n
+                                                                   for n in nets))
     truth = {k: v for k, v in read_truth(a.truth).items() if inside(k)}
     got = {"xml": read_xml, "json": read_json, "arpscan": read_arpscan}[a.format](a.result)
     what = a.what.split(",")

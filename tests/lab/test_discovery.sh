@@ -112,3 +112,15 @@ test_discovery_farm() {
     check "-sn $LAB_FARM_LIVE (routed): $n/8192 up in $ms ms (< 10 s)" test "$n" = 8192 -a "$ms" -lt 10000
     check "... the summary says so" grep -q "8192 IP addresses (8192 hosts up)" "$WORK/dfarm.txt"
 }
+
+# The LAN view sweeps the attached networks only: the segment's hosts with
+# their MACs and vendors, nothing of the routed hosts behind .60.
+test_discovery_lan() {
+    local t; t=$(disc_truth)
+    scan -n --lan -oJ "$WORK/dlan.json" >"$WORK/dlan.txt"
+    disc_verify "--lan: every host of the segment by arp-response with its MAC and vendor (JSON)" \
+        "$t" "$WORK/dlan.json" --format json --net $DISC_SEG --ignore $LAB_SCAN_IP
+    check "... the table: '198.18.0.62  70:B3:D5:71:90:62 2M Technology ... arp-response'" \
+        grep -qE "^198\.18\.0\.62 +70:B3:D5:71:90:62 2M Technology +- +arp-response " "$WORK/dlan.txt"
+    check "... and nothing of $LAB_DISC_NET (routed, not attached)" bash -c "! grep -q '^198\.18\.4\.' '$WORK/dlan.txt'"
+}
