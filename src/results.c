@@ -87,17 +87,18 @@ static void service_free(struct service_info *si)
     free(si->cert);
 }
 
-const struct service_info *host_service(const struct host_result *h, uint32_t pi)
+const struct service_info *host_service(const struct host_result *h, enum proto p, uint32_t pi)
 {
+    uint64_t key = (uint64_t)p << 32 | pi;
     uint32_t lo = 0, hi = h->nsvc;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (h->svc[mid].port_index < pi)
+        if (((uint64_t)h->svc[mid].proto << 32 | h->svc[mid].port_index) < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < h->nsvc && h->svc[lo].port_index == pi ? &h->svc[lo] : NULL;
+    return lo < h->nsvc && h->svc[lo].proto == p && h->svc[lo].port_index == pi ? &h->svc[lo] : NULL;
 }
 
 void group_free(struct group *g)

@@ -63,10 +63,11 @@ struct port_result {
 
 enum host_status { HOST_UNKNOWN = 0, HOST_UP, HOST_DOWN };
 
-/* What -sV or --banners learned about one open TCP port (owned strings). */
+/* What -sV or --banners learned about one open port (owned strings). */
 enum { SVC_PRODUCT, SVC_VERSION, SVC_INFO, SVC_HOST, SVC_OS, SVC_DEVICE, SVC_FIELDS };
 struct service_info {
-    uint32_t port_index;       /* into the TCP portlist */
+    uint32_t port_index;       /* into the portlist of proto */
+    uint8_t proto;             /* enum proto: PROTO_TCP, or PROTO_UDP (-sU -sV) */
     char name[32];             /* "http", "ssh", "tcpwrapped"; "" = not identified */
     bool ssl;                  /* found inside TLS: shown as ssl/NAME, tunnel="ssl" */
     bool soft;                 /* a softmatch: service known, version not */
@@ -96,7 +97,7 @@ struct host_result {
     /* -sU: the ICMP error limiter measured (engine.c's budget), 0 if none */
     uint32_t icmp_burst, icmp_interval_us;
     struct port_result *ports[PROTO_COUNT]; /* indexed like the portlist */
-    struct service_info *svc;  /* sorted by port_index; nsvc of them (owned) */
+    struct service_info *svc;  /* sorted by (proto, port_index); nsvc of them (owned) */
     uint32_t nsvc;
     /* confirm.c: open ports connected to for real, and how many of those
      * connections the far side reset at once (0, 0: not checked). */
@@ -121,8 +122,8 @@ int state_parse(const char *s);
 
 int group_alloc(struct group *g, uint32_t nhosts, const struct portlist *pl, err_t *e);
 void group_free(struct group *g);
-/* The service found on TCP port index pi of h, or NULL. */
-const struct service_info *host_service(const struct host_result *h, uint32_t pi);
+/* The service found on port index pi of protocol p of h, or NULL. */
+const struct service_info *host_service(const struct host_result *h, enum proto p, uint32_t pi);
 /* Whether the SYN-proxy check (confirm.c) found a proxy answering for the
  * host: most of its sampled connections were reset. */
 bool confirm_proxied(const struct host_result *h);

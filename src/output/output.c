@@ -162,7 +162,7 @@ const char *const service_field_name[SVC_FIELDS] = {"product", "version", "extra
 
 const struct service_info *shown_service(const struct host_result *h, enum proto p, uint32_t i)
 {
-    return p == PROTO_TCP ? host_service(h, i) : NULL;
+    return host_service(h, p, i);
 }
 
 void service_column(const struct run_info *ri, const struct service_info *si, enum proto p,

@@ -87,14 +87,28 @@ static uint8_t *unescape(const char *s, size_t *len)
     return out;
 }
 
-/* "21,23,1040-1043" (with T:/U: prefixes in Exclude: only TCP kept). */
-static int parse_ranges(const char *s, struct port_ranges *pr, bool exclude)
+static int add_range(struct port_ranges *pr, unsigned long lo, unsigned long hi)
 {
-    bool tcp = true;
+    void *n = realloc(pr->r, (pr->n + 1) * sizeof *pr->r);
+    if (!n)
+        return -1;
+    pr->r = n;
+    pr->r[pr->n][0] = (uint16_t)lo;
+    pr->r[pr->n++][1] = (uint16_t)hi;
+    return 0;
+}
+
+/* "21,23,1040-1043" into tcp.  With udp (Exclude), T: and U: pick the
+ * protocol of the ports after them, and ports before either are both
+ * protocols' (nmap's getpts). */
+static int parse_ranges(const char *s, struct port_ranges *tcp, struct port_ranges *udp)
+{
+    bool to_tcp = true, to_udp = udp != NULL;
     while (*s) {
         s = skip_space(s);
-        if (exclude && (s[0] == 'T' || s[0] == 'U') && s[1] == ':') {
-            tcp = s[0] == 'T';
+        if (udp && (s[0] == 'T' || s[0] == 'U') && s[1] == ':') {
+            to_tcp = s[0] == 'T';
+            to_udp = !to_tcp;
             s += 2;
         }
         char *end;
@@ -107,14 +121,8 @@ static int parse_ranges(const char *s, struct port_ranges *pr, bool exclude)
             if (end == s || hi > 65535 || hi < lo)
                 return -1;
         }
-        if (tcp) {
-            void *n = realloc(pr->r, (pr->n + 1) * sizeof *pr->r);
-            if (!n)
-                return -1;
-            pr->r = n;
-            pr->r[pr->n][0] = (uint16_t)lo;
-            pr->r[pr->n++][1] = (uint16_t)hi;
-        }
+        if ((to_tcp && add_range(tcp, lo, hi) < 0) || (to_udp && add_range(udp, lo, hi) < 0))
+            return -1;
         s = skip_space(end);
         if (*s == ',')
             s++;
@@ -287,11 +295,11 @@ static int directive(struct loader *L, const char *line, char **fallback_names)
     if (!strcmp(key, "match") || !strcmp(key, "softmatch"))
         return add_match(L, rest, key[0] == 's');
     if (!strcmp(key, "Exclude"))
-        return parse_ranges(skip_space(rest), &L->db->exclude_tcp, true) < 0 ? bad(L, "bad Exclude list") : 0;
+        return parse_ranges(skip_space(rest), &L->db->exclude_tcp, &L->db->exclude_udp) < 0 ? bad(L, "bad Exclude list") : 0;
     if (!p)
         return bad(L, "directive before any Probe");
     if (!strcmp(key, "ports") || !strcmp(key, "sslports"))
-        return parse_ranges(skip_space(rest), key[0] == 'p' ? &p->ports : &p->sslports, false) < 0
+        return parse_ranges(skip_space(rest), key[0] == 'p' ? &p->ports : &p->sslports, NULL) < 0
                    ? bad(L, "bad port list") : 0;
     if (!strcmp(key, "rarity"))
         return set_number(L, rest, 9, &p->rarity, false);
@@ -435,5 +443,6 @@ void probedb_free(struct probedb *db)
     free(db->matches);
     free(db->probes);
     free(db->exclude_tcp.r);
+    free(db->exclude_udp.r);
     memset(db, 0, sizeof *db);
 }

@@ -60,7 +60,7 @@ struct probedb {
     struct svc_match *matches;
     uint32_t nmatches;
     int null_probe;              /* index of the TCP NULL probe, -1 if none */
-    struct port_ranges exclude_tcp;
+    struct port_ranges exclude_tcp, exclude_udp; /* Exclude T:..., U:... */
     uint32_t warnings;
 };
 

@@ -13,6 +13,8 @@
 
 #include "fdlimit.h"
 #include "service/match.h"
+#include "service/vscan_udp.h"
+#include "service/walk.h"
 
 #define RESP_MAX 16384
 #define BANNER_MAX 160
@@ -24,6 +26,7 @@ enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
 #define WINDOW 5            /* probes of one port in flight at once */
 #define MAX_CONNS 512       /* gentle on a single host; fewer if descriptors are short */
 #define SHORT_WAIT_MS 2000  /* no descriptor with nothing in flight: give up after this */
+#define UDP_EVENT UINT32_MAX /* the UDP engine's epoll descriptor, among the connections */
 
 struct inflight {           /* one probe of a port, in walk order */
     int conn;               /* connection slot, parked (phase 4) once finished */
@@ -39,9 +42,7 @@ struct pjob {               /* one open port */
     bool ssl, done;
     bool starved;           /* waits for a connection slot, nothing in flight */
     bool need_walk;         /* ...to start (or restart inside TLS) its walk */
-    uint8_t stage;          /* 0: probes listing the port, 1: the others */
-    int cursor;             /* next probe index to consider in this stage */
-    int soft;               /* match line of the softmatch, -1 */
+    struct walk w;          /* nmap's probe order (walk.h) */
     struct inflight q[WINDOW]; /* q[0] is the oldest: results count in this order */
     uint8_t qlen;
 };
@@ -72,6 +73,7 @@ struct vscan {
     uint64_t short_since;   /* ms: starved with nothing in flight since, 0 = not */
     int short_err;          /* errno of the last refused socket or connect */
     struct group *g;
+    struct uvscan *udp;     /* -sU -sV: the UDP ports' probes, on this loop */
 };
 
 static uint64_t ms_now(void)
@@ -117,26 +119,10 @@ void vscan_close(struct vscan *v)
     free(v);
 }
 
-/* nmap's probe order (ServiceNFO::nextProbe); -1 when the walk is over. */
+/* nmap's probe order (walk.h); -1 when the walk is over. */
 static int next_probe(const struct vscan *v, struct pjob *j, uint16_t port)
 {
-    const struct probedb *db = &v->db;
-    int intensity = v->conf->version_intensity;
-    const char *soft = j->soft >= 0 ? db->matches[j->soft].service : NULL;
-    for (; j->stage < 2; j->stage++, j->cursor = 0) {
-        for (; j->cursor < (int)db->nprobes; j->cursor++) {
-            const struct svc_probe *p = &db->probes[j->cursor];
-            if (p->udp || j->cursor == db->null_probe)
-                continue;
-            bool listed = ranges_has(j->ssl ? &p->sslports : &p->ports, port);
-            bool possible = !soft || intensity >= 9 || probe_can_find(db, p, soft);
-            bool ok = j->stage == 0 ? listed && possible
-                                    : !listed && (soft ? possible : p->rarity <= intensity);
-            if (ok)
-                return j->cursor++;
-        }
-    }
-    return -1;
+    return walk_next(&v->db, &j->w, false, j->ssl, port, v->conf->version_intensity);
 }
 
 static uint16_t job_port(const struct vscan *v, const struct pjob *j)
@@ -259,9 +245,7 @@ static void starve(struct vscan *v, struct pjob *j, bool need_walk)
 static void start_walk(struct vscan *v, uint32_t ji)
 {
     struct pjob *j = &v->jobs[ji];
-    j->stage = 0;
-    j->cursor = 0;
-    j->soft = -1;
+    walk_start(&j->w);
     int s = open_conn(v, ji, v->have_db ? v->db.null_probe : -1);
     if (s == CONN_SHORT) {
         starve(v, j, true);
@@ -286,7 +270,7 @@ static void fill(struct vscan *v, uint32_t ji)
             break;
         int s = open_conn(v, ji, p);
         if (s == CONN_SHORT) {
-            j->cursor = p; /* next_probe returned cursor++ within the stage: ask again later */
+            j->w.cursor = p; /* next_probe returned cursor++ within the stage: ask again later */
             if (j->qlen == 0)
                 starve(v, j, false);
             return;
@@ -319,9 +303,9 @@ static void take_hard(struct vscan *v, uint32_t ji, int mi, const struct conn *c
 /* A softmatch names the service; only probes that can name it go on. */
 static void take_soft(struct vscan *v, struct pjob *j, int mi, const struct conn *c)
 {
-    if (j->soft >= 0)
+    if (j->w.soft >= 0)
         return; /* the first softmatch stands, as in nmap */
-    j->soft = mi;
+    j->w.soft = mi;
     clear_fields(j->si);
     match_fill(&v->m, mi, c->buf, c->len, j->si);
     if (v->conf->version_intensity >= 9)
@@ -563,7 +547,17 @@ static void expire(struct vscan *v)
     }
 }
 
-/* One job per open TCP port of every live host, skipping Exclude'd ports. */
+/* The ports -sV or --banners looks at: open TCP ports, and with -sU -sV
+ * open and open|filtered UDP ports (vscan_udp.h). */
+static bool port_wanted(const struct vscan *v, const struct host_result *hr, enum proto p, uint32_t i)
+{
+    if (p == PROTO_TCP)
+        return hr->ports[p][i].state == PS_OPEN;
+    return v->have_db && v->conf->udp && uvscan_port_wanted(&hr->ports[p][i]);
+}
+
+/* A service entry per port looked at (sorted by protocol, then index) and
+ * one job per open TCP port of every live host, skipping Exclude'd ports. */
 static int make_jobs(struct vscan *v, struct group *g, err_t *e)
 {
     const struct portlist *pl = &v->conf->ports;
@@ -571,16 +565,18 @@ static int make_jobs(struct vscan *v, struct group *g, err_t *e)
     for (uint32_t h = 0; h < g->n; h++) {
         struct host_result *hr = &g->hosts[h];
         uint32_t k = 0;
-        for (uint32_t p = 0; p < pl->n[PROTO_TCP]; p++)
-            k += hr->ports[PROTO_TCP][p].state == PS_OPEN;
+        for (int p = 0; p < PROTO_COUNT; p++)
+            for (uint32_t i = 0; i < pl->n[p]; i++)
+                k += port_wanted(v, hr, p, i);
         if (!k || hr->timed_out)
             continue;
         hr->svc = xcalloc(k, sizeof *hr->svc, e);
         if (!hr->svc)
             return -1;
-        for (uint32_t p = 0; p < pl->n[PROTO_TCP]; p++)
-            if (hr->ports[PROTO_TCP][p].state == PS_OPEN)
-                hr->svc[hr->nsvc++].port_index = p;
+        for (int p = 0; p < PROTO_COUNT; p++)
+            for (uint32_t i = 0; i < pl->n[p]; i++)
+                if (port_wanted(v, hr, p, i))
+                    hr->svc[hr->nsvc++] = (struct service_info){.port_index = i, .proto = (uint8_t)p};
         n += k;
     }
     v->jobs = xcalloc(n ? n : 1, sizeof *v->jobs, e);
@@ -589,10 +585,12 @@ static int make_jobs(struct vscan *v, struct group *g, err_t *e)
     for (uint32_t h = 0; h < g->n; h++)
         for (uint32_t i = 0; i < g->hosts[h].nsvc; i++) {
             struct service_info *si = &g->hosts[h].svc[i];
+            if (si->proto != PROTO_TCP)
+                continue;
             uint16_t port = pl->v[PROTO_TCP][si->port_index];
             if (v->have_db && ranges_has(&v->db.exclude_tcp, port))
                 continue;
-            v->jobs[v->njobs++] = (struct pjob){.h = h, .pi = si->port_index, .si = si, .soft = -1};
+            v->jobs[v->njobs++] = (struct pjob){.h = h, .pi = si->port_index, .si = si, .w.soft = -1};
         }
     v->jobs_left = v->njobs;
     return 0;
@@ -617,6 +615,8 @@ static int setup_conns(struct vscan *v, err_t *e)
 
 static void teardown(struct vscan *v)
 {
+    uvscan_close(v->udp);
+    v->udp = NULL;
     for (uint32_t s = 0; v->conns && s < v->nconns; s++)
         close_conn(v, (int)s);
     if (v->ep >= 0)
@@ -666,12 +666,26 @@ static int check_starved(struct vscan *v, err_t *e)
     return 0;
 }
 
+/* The UDP ports' engine, its sockets within what the TCP connections leave,
+ * woken through this loop's epoll. */
+static int setup_udp(struct vscan *v, struct group *g, err_t *e)
+{
+    if (!v->have_db || !v->conf->udp)
+        return 0;
+    if (uvscan_open(&v->udp, v->conf, &v->db, &v->m, g, 64 + (v->njobs ? v->nconns : 0), e) < 0)
+        return -1;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = UDP_EVENT};
+    if (uvscan_fd(v->udp) >= 0 && epoll_ctl(v->ep, EPOLL_CTL_ADD, uvscan_fd(v->udp), &ev) < 0)
+        return err_set(e, "epoll: %s", strerror(errno));
+    return 0;
+}
+
 int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *stop, err_t *e)
 {
     v->g = g;
-    int rc = make_jobs(v, g, e) < 0 || setup_conns(v, e) < 0 ? -1 : 0;
+    int rc = make_jobs(v, g, e) < 0 || setup_conns(v, e) < 0 || setup_udp(v, g, e) < 0 ? -1 : 0;
     uint32_t next = 0;
-    while (rc == 0 && v->jobs_left && !*stop) {
+    while (rc == 0 && (v->jobs_left || uvscan_left(v->udp)) && !*stop) {
         retry_starved(v);
         /* New walks only when none waits: older ones go first. */
         while (next < v->njobs && v->nfree >= 2 && !v->nstarved)
@@ -679,11 +693,14 @@ int vscan_run(struct vscan *v, struct group *g, const volatile sig_atomic_t *sto
         if ((rc = check_starved(v, e)) < 0)
             break;
         struct epoll_event evs[256];
-        int n = epoll_wait(v->ep, evs, 256, 20);
+        int n = epoll_wait(v->ep, evs, 256, 10); /* a stop is seen within 10 ms */
         for (int i = 0; i < n; i++)
-            on_event(v, (int)evs[i].data.u32, evs[i].events);
+            if (evs[i].data.u32 != UDP_EVENT)
+                on_event(v, (int)evs[i].data.u32, evs[i].events);
         expire(v);
+        rc = uvscan_step(v->udp, e);
     }
     teardown(v);
+    uvscan_prune(g);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* vscan: service and version detection (-sV) and banner grabbing (--banners)
- * over the open TCP ports of a host group, after its port scan.
+ * over the open TCP ports of a host group, after its port scan; with -sU,
+ * -sV's UDP probes run on the same loop (vscan_udp.h).
  *
  * One epoll loop drives every open port of every host at once; each port
  * walks nmap's probe order on its own connections:

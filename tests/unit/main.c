@@ -26,6 +26,7 @@ int unit_failures;
     X(test_rdns_concurrent) X(test_rdns_interrupt) \
     X(test_payloads_grammar) X(test_payloads_probes) X(test_payloads_malformed) X(test_payloads_limits) X(test_payloads_debian) X(test_payloads_data) \
     X(test_conf_getopt_state) \
+    X(test_walk_udp_order) X(test_walk_udp_softmatch) X(test_walk_udp_services) \
     X(test_macvendor_levels) X(test_macvendor_csv) X(test_macvendor_corrupt) X(test_macvendor_nmap) X(test_macvendor_files) X(test_macvendor_debian)
 
 #define DECLARE(t) void t(void);
