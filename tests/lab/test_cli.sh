@@ -24,7 +24,7 @@ test_cli_errors() {
     bad_input --max-rate abc 127.0.0.1
     bad_input --host-timeout 10parsecs 127.0.0.1
     bad_input --frobnicate 127.0.0.1
-    bad_input -sU 127.0.0.1
+    bad_input -sO 127.0.0.1
     bad_input -S not-an-address -sS 127.0.0.1
     bad_input -g 0 127.0.0.1
     bad_input -iL /nonexistent/targets
