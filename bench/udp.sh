@@ -144,6 +144,6 @@ row() {
     fi
 }
 
-want 100 && row 100 100 0 u1
-want 1000 && row 1000 1000 "$NMAP_CAP" u1
-want hosts && row hosts 100 0 u1 u2 u3 u4
+if want 100; then row 100 100 0 u1; fi
+if want 1000; then row 1000 1000 "$NMAP_CAP" u1; fi
+if want hosts; then row hosts 100 0 u1 u2 u3 u4; fi
