@@ -202,6 +202,8 @@ int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *
         /* Probed in random order, reported in the order the user gave. */
         qsort(g.hosts, g.n, sizeof *g.hosts, by_target_index);
         uint64_t t0 = now_ns();
+        if (rc == 0)
+            outputs_group(outs, g.hosts, g.n);
         for (uint32_t i = 0; rc == 0 && i < g.n; i++) {
             stats->hosts_done++;
             outputs_host(outs, &g.hosts[i]);

@@ -27,6 +27,31 @@ static void begin(void *stp, FILE *f, const struct run_info *ri)
     }
 }
 
+/* -v on the terminal: nmap's "Discovered open port" lines.  nmap says them
+ * as it finds the ports; scout's results come in a host group at a time, so
+ * they are said then, before the group's reports.  Not in -oN files: nmap
+ * writes them to stdout alone. */
+static void group(void *stp, FILE *f, const struct run_info *ri, const struct host_result *hosts,
+                  uint32_t n)
+{
+    const struct normal_state *st = stp;
+    const struct conf *c = ri->conf;
+    if (st->file_style || !c->verbose || c->ping_only)
+        return;
+    for (uint32_t k = 0; k < n; k++) {
+        const struct host_result *h = &hosts[k];
+        char ip[ADDR_STRLEN];
+        if (h->status != HOST_UP)
+            continue;
+        addr_str(&h->addr, ip, sizeof ip);
+        for (int p = 0; p < PROTO_COUNT; p++)
+            for (uint32_t i = 0; i < c->ports.n[p]; i++)
+                if (h->ports[p][i].state == PS_OPEN)
+                    fprintf(f, "Discovered open port %u/%s on %s\n", c->ports.v[p][i],
+                            proto_name((enum proto)p), ip);
+    }
+}
+
 static void report_line(FILE *f, const struct host_result *h, const char *suffix)
 {
     char ip[ADDR_STRLEN];
@@ -314,6 +339,7 @@ const struct output_ops output_normal = {
     .name = "normal",
     .state_size = sizeof(struct normal_state),
     .begin = begin,
+    .group = group,
     .host = host,
     .end = end,
 };

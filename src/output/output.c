@@ -98,17 +98,20 @@ static void check(struct output_set *s, int i, int err_in_call)
         failed(s, i, err_in_call);
 }
 
-enum call { BEGIN, HOST, END };
+enum call { BEGIN, GROUP, HOST, END };
 
-static void each(struct output_set *s, enum call c, const struct host_result *h,
+/* h: the host (HOST), or the group's n hosts (GROUP). */
+static void each(struct output_set *s, enum call c, const struct host_result *h, uint32_t n,
                  const struct run_end *re)
 {
     for (int i = 0; i < s->n; i++) {
-        if (s->o[i].err)
+        if (s->o[i].err || (c == GROUP && !s->o[i].ops->group))
             continue;
         errno = 0;
         if (c == BEGIN)
             s->o[i].ops->begin(s->o[i].st, s->o[i].f, &s->ri);
+        else if (c == GROUP)
+            s->o[i].ops->group(s->o[i].st, s->o[i].f, &s->ri, h, n);
         else if (c == HOST)
             s->o[i].ops->host(s->o[i].st, s->o[i].f, &s->ri, h);
         else
@@ -119,12 +122,17 @@ static void each(struct output_set *s, enum call c, const struct host_result *h,
 
 void outputs_begin(struct output_set *s)
 {
-    each(s, BEGIN, NULL, NULL);
+    each(s, BEGIN, NULL, 0, NULL);
+}
+
+void outputs_group(struct output_set *s, const struct host_result *hosts, uint32_t n)
+{
+    each(s, GROUP, hosts, n, NULL);
 }
 
 void outputs_host(struct output_set *s, const struct host_result *h)
 {
-    each(s, HOST, h, NULL);
+    each(s, HOST, h, 0, NULL);
 }
 
 void outputs_end(struct output_set *s, const struct run_end *re)
@@ -132,7 +140,7 @@ void outputs_end(struct output_set *s, const struct run_end *re)
     struct run_end r = *re;
     if (!r.error && s->stop && *s->stop == SIGPIPE)
         r.error = "standard output was closed";
-    each(s, END, NULL, &r);
+    each(s, END, NULL, 0, &r);
 }
 
 int outputs_close(struct output_set *s)

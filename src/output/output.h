@@ -2,8 +2,10 @@
  * outputs one run writes to.
  *
  * Contract for a format (`struct output_ops`):
- *   - begin() once, before any host; host() once per finished host, in the
- *     order hosts finish; end() once, also when the scan was interrupted
+ *   - begin() once, before any host; group() (optional) once per host group
+ *     as its results come in, before host() of each of its hosts; host()
+ *     once per finished host, in the order hosts finish; end() once, also
+ *     when the scan was interrupted
  *     (run_end.interrupted), so that every file is complete and parseable at
  *     any stop;
  *   - a format only writes to the FILE it is given and flushes after each
@@ -47,6 +49,8 @@ struct output_ops {
     const char *name;
     size_t state_size; /* bytes of per-run state the format wants, zeroed */
     void (*begin)(void *st, FILE *f, const struct run_info *ri);
+    void (*group)(void *st, FILE *f, const struct run_info *ri, const struct host_result *hosts,
+                  uint32_t n);
     void (*host)(void *st, FILE *f, const struct run_info *ri, const struct host_result *h);
     void (*end)(void *st, FILE *f, const struct run_info *ri, const struct run_end *re);
 };
@@ -78,6 +82,8 @@ struct output_set {
 int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic_t *stop,
                  err_t *e);
 void outputs_begin(struct output_set *s);
+/* A host group's results are in: hosts[0..n), before outputs_host of each. */
+void outputs_group(struct output_set *s, const struct host_result *hosts, uint32_t n);
 void outputs_host(struct output_set *s, const struct host_result *h);
 void outputs_end(struct output_set *s, const struct run_end *re);
 /* Closes every file; -1 if any output could not be written in full. */

@@ -215,3 +215,37 @@ test_flags_max_scan_delay() {
     check "--max-scan-delay: 300 ports with a collapsed window in ${took}s (< 15 s)" test "$took" -lt 15
     check "--max-scan-delay: every port still closed" grep -q "^Not shown: 300 closed tcp ports (conn-refused)$" "$WORK/msd.txt"
 }
+
+# discovered_match TXT XML: TXT's "Discovered open port" lines name exactly
+# the XML's open ports, all before the first report.
+discovered_match() {
+    python3 - "$1" "$2" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+text = open(sys.argv[1]).read()
+said = sorted(re.findall(r"^Discovered open port (\d+)/(\w+) on (\S+)$", text, re.M))
+xml = sorted((p.get("portid"), p.get("protocol"), h.find("address").get("addr"))
+             for h in ET.parse(sys.argv[2]).getroot().iter("host") for p in h.iter("port")
+             if p.find("state").get("state") == "open")
+last_said = max((m.start() for m in re.finditer(r"^Discovered", text, re.M)), default=-1)
+print(f"    {len(said)} said, {len(xml)} open in the XML")
+sys.exit(0 if said == xml and xml and last_said < text.find("Nmap scan report") else 1)
+PY
+}
+
+# Issue 18, item 11: -v says nmap's "Discovered open port 22/tcp on IP" for
+# every open port, whatever the scan type; scout's results come in a host
+# group at a time, so they are said then, before the group's reports.  As
+# nmap's, they go to the terminal, not into -oN files.
+test_verbose_discovered() {
+    scan -n -v -sT -p 1-1000 -oX "$WORK/disc-t.xml" -oN "$WORK/disc-t.nmap" $LAB_T1 $LAB_T2 \
+        >"$WORK/disc-t.txt" 2>/dev/null
+    check "-sT -v: one 'Discovered open port' line per open port, before the reports" \
+        discovered_match "$WORK/disc-t.txt" "$WORK/disc-t.xml"
+    check "... not in the -oN file" bash -c "! grep -q '^Discovered' '$WORK/disc-t.nmap'"
+    scan -n -v -sS -p 1-1000 -oX "$WORK/disc-s.xml" $LAB_T1 $LAB_T2 >"$WORK/disc-s.txt" 2>/dev/null
+    check "-sS -v: the same" discovered_match "$WORK/disc-s.txt" "$WORK/disc-s.xml"
+    scan -n -v -sU -p 7,53,123,161 -oX "$WORK/disc-u.xml" $LAB_U1 >"$WORK/disc-u.txt" 2>/dev/null
+    check "-sU -v: the same for UDP ports" discovered_match "$WORK/disc-u.txt" "$WORK/disc-u.xml"
+    scan -n -sS -p 1-1000 $LAB_T1 >"$WORK/disc-q.txt" 2>/dev/null
+    check "without -v, none" bash -c "! grep -q '^Discovered' '$WORK/disc-q.txt'"
+}
