@@ -1085,8 +1085,9 @@ static void resolve_neighbours(struct eng *x)
     uint64_t wait = MAX(x->job->conf->timing.initial_rtt_ns / 4, 100 * NS_PER_MS);
     for (int round = 0; round < ARP_TRIES && !*x->job->stop; round++) {
         uint32_t asked = 0;
-        for (uint32_t i = 0; i < x->nroutes; i++)
-            if (!__atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE)) {
+        /* Paced like probes: a sweep's burst of requests overruns a slow link. */
+        for (uint32_t i = 0; i < x->nroutes && !*x->job->stop; i++)
+            if (!__atomic_load_n(&x->routes[i].resolved, __ATOMIC_ACQUIRE) && pace(&x->st[0])) {
                 ask_neighbour(x, &x->routes[i]);
                 asked++;
             }
