@@ -41,7 +41,13 @@ static bool is_loopback(const struct addr *a)
     return memcmp(a->u.v6, v6lo, 16) == 0;
 }
 
-extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping;
+extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping,
+    probe_udp_ping;
+
+/* -PU sends the ports' payloads, as -sU does. */
+struct discovery {
+    struct payloads payloads;
+};
 
 /* The discovery modules of -PE -PP -PS -PA, or nmap's privileged default:
  * ICMP echo, SYN to 443, ACK to 80, ICMP timestamp. */
@@ -65,6 +71,8 @@ static uint32_t ping_mods(const struct ping_conf *pc, struct engine_mod *mods)
         mods[n++] = (struct engine_mod){.ops = &probe_ack_ping, .ports = pc->ack, .nports = pc->nack};
     if (want & PING_TIMESTAMP)
         mods[n++] = (struct engine_mod){.ops = &probe_timestamp_ping, .ports = none, .nports = 1};
+    if (want & PING_UDP)
+        mods[n++] = (struct engine_mod){.ops = &probe_udp_ping, .ports = pc->udp, .nports = pc->nudp};
     return n;
 }
 
@@ -94,7 +102,8 @@ static void warn_routed_arp(const struct scan_env *env, const struct group *g)
  * own key: a late answer to a discovery probe must not pass for an answer
  * to the port scan (an ACK's reset from an open port 80 would read
  * "closed"). */
-static int discover_raw(const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
+static int discover_raw(const struct discovery *d, const struct scan_env *env, struct group *g, uint64_t seed,
+                        err_t *e)
 {
     const struct conf *c = env->conf;
     struct probe_ctx ctx = env->probe;
@@ -102,7 +111,8 @@ static int discover_raw(const struct scan_env *env, struct group *g, uint64_t se
     ctx.tcp_flags = -1; /* --scanflags is the port scan's */
     if (c->ping.probes & PING_ARP)
         warn_routed_arp(env, g);
-    struct engine_mod mods[4];
+    ctx.payloads = d ? &d->payloads : NULL; /* -PU: the ports' UDP payloads */
+    struct engine_mod mods[5];
     struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
                            .nmods = ping_mods(&c->ping, mods), .ctx = &ctx, .seed = seed,
                            .stats = env->stats, .stop = env->stop, .tick = env->tick, .tick_ctx = env->tick_ctx,
@@ -127,10 +137,29 @@ static int discover_connect(const struct scan_env *env, struct group *g, uint64_
     return scan_connect.run(&dj, e);
 }
 
+static int discover_open(const struct scan_env *env, void **st, err_t *e)
+{
+    const struct conf *c = env->conf;
+    if (c->ping_skip || !(c->ping.probes & PING_UDP))
+        return 0;
+    struct discovery *d = xcalloc(1, sizeof *d, e);
+    if (!d)
+        return -1;
+    *st = d;
+    return payloads_load(&d->payloads, c->payloaddb, c->versiondb, env->warn, NULL, e);
+}
+
+static void discover_close(void *st)
+{
+    struct discovery *d = st;
+    if (d)
+        payloads_free(&d->payloads);
+    free(d);
+}
+
 /* -Pn marks every host up; loopback needs no probe at all. */
 static int discover_run(void *st, const struct scan_env *env, struct group *g, uint64_t seed, err_t *e)
 {
-    (void)st;
     const struct conf *c = env->conf;
     for (uint32_t i = 0; i < g->n; i++) {
         struct host_result *h = &g->hosts[i];
@@ -141,7 +170,7 @@ static int discover_run(void *st, const struct scan_env *env, struct group *g, u
     }
     int rc = 0;
     if (!c->ping_skip)
-        rc = env->handles->have_raw ? discover_raw(env, g, seed, e) : discover_connect(env, g, seed, e);
+        rc = env->handles->have_raw ? discover_raw(st, env, g, seed, e) : discover_connect(env, g, seed, e);
     for (uint32_t i = 0; i < g->n; i++) {
         if (g->hosts[i].status == HOST_UP)
             env->stats->hosts_up++;
@@ -152,7 +181,7 @@ static int discover_run(void *st, const struct scan_env *env, struct group *g, u
 }
 
 static const struct stage_ops stage_discover = {
-    .name = "discovery", .wanted = always, .run = discover_run,
+    .name = "discovery", .wanted = always, .open = discover_open, .run = discover_run, .close = discover_close,
 };
 
 /* ---- the port scan: the TCP scan (the connect engine, or the raw engine

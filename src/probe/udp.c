@@ -6,7 +6,8 @@
  *
  * The cookie rides in the source port (32768-65535: 15 bits) unless -g fixed
  * it: both a reply and an ICMP error's quote give it back.  It is computed
- * over the 4-tuple with source port 0, since it then chooses that port. */
+ * over the 4-tuple with source port 0, since it then chooses that port.
+ * The same probe is -PU's discovery module. */
 #include <string.h>
 #include <sys/socket.h>
 
@@ -110,6 +111,23 @@ static bool classify(const struct probe_ctx *c, const struct reply *r, struct po
     return r->icmp6 ? classify_icmp6(r->icmp_type, r->icmp_code, out)
                     : classify_icmp(r->icmp_type, r->icmp_code, out);
 }
+
+/* -PU: a UDP reply or a port unreachable shows the host is up (nmap's
+ * udp-response, port-unreach); other unreachables come from routers. */
+static bool classify_ping(const struct probe_ctx *c, const struct reply *r, struct port_result *out)
+{
+    struct port_result p;
+    if (!classify(c, r, &p) || p.state == PS_FILTERED)
+        return false;
+    *out = p;
+    return true;
+}
+
+const struct probe_ops probe_udp_ping = {
+    .name = "udp-ping", .flag = "-PU", .nmap_type = "udp", .proto = PROTO_UDP, .discovery = true,
+    .max_len = PROBE_MAX + UDP_DATA_MAX, .silent = PS_OPEN_FILTERED, .filter = filter, .prepare = prepare,
+    .make = make, .validate = validate, .classify = classify_ping,
+};
 
 const struct probe_ops probe_udp = {
     .name = "udp", .flag = "-sU", .nmap_type = "udp", .proto = PROTO_UDP, .icmp_limited = true,

@@ -33,11 +33,19 @@ test_ping_ip_probes() {
     check "-PA80: reset" test "$(up_reason "$WORK/pa.txt" $LAB_T2)" = reset
     scan -n -sn --disable-arp-ping -PE $LAB_T3 >"$WORK/pe3.txt"
     check "-PE to a host that drops everything: down" grep -q "0 hosts up" "$WORK/pe3.txt"
+    scan -n -sn --reason --disable-arp-ping -PU $LAB_T2 >"$WORK/pu.txt"
+    check "-PU (port 40125, closed): port-unreach" test "$(up_reason "$WORK/pu.txt" $LAB_T2)" = port-unreach
+    scan -n -sn --reason --disable-arp-ping -PU53 $LAB_U1 >"$WORK/pu53.txt"
+    check "-PU53 to u1's dnsmasq (its DNS payload answered): udp-response" \
+        test "$(up_reason "$WORK/pu53.txt" $LAB_U1)" = udp-response
+    scan -n -sn --disable-arp-ping -PU $LAB_T3 >"$WORK/pu3.txt"
+    check "-PU to a host that drops everything: down" grep -q "0 hosts up" "$WORK/pu3.txt"
 }
 
 test_ping_bad_input() {
     bad_input -sn -PS70000 127.0.0.1
     bad_input -sn -PSabc 127.0.0.1
+    bad_input -sn -PU0 127.0.0.1
     bad_input -sn -PM 127.0.0.1
     bad_input -Pn -PE 127.0.0.1
     bad_input -sn -PX 127.0.0.1
