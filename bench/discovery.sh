@@ -22,7 +22,10 @@
 # Usage: bench/discovery.sh [a] [b]      (no argument: both)
 # Environment: SCOUT (binary), RATE (a's shared rate, default 100000),
 # ZMAP_COOLDOWN (zmap's -c, default 1 s: the lab's round trips are under a
-# millisecond; zmap's own default is 8 s), SWEEP_RUNS (3).
+# millisecond; zmap's own default is 8 s), SWEEP_RUNS (3), CAP (seconds
+# after which a run of (a) is interrupted and marked "cut off", default
+# 300: a raw rate that collapses to its 100/s floor takes 10 minutes and
+# more over the /16's 57 344 silent addresses).
 # Timings are only as good as the machine is quiet: the load average is
 # printed before each part.
 set -u
@@ -31,6 +34,7 @@ SCOUT=${SCOUT:-$here/../build/scout}
 RATE=${RATE:-100000}
 ZMAP_COOLDOWN=${ZMAP_COOLDOWN:-1}
 SWEEP_RUNS=${SWEEP_RUNS:-3}
+CAP=${CAP:-300}
 parts=${*:-a b}
 want() { [[ " $parts " == *" $1 "* ]]; }
 
@@ -73,20 +77,21 @@ if want a; then
     printf '    %-48s %8s %10s %9s %7s\n' tool time found probes "/zmap"
     zrow() { # NAME RATE: zmap's row; sets zsecs
         : >"$out/$1.txt" && chmod 666 "$out/$1.txt"
-        timed "$1" zmap -M icmp_echoscan -i eth3 -G "$farm_mac" -S 198.18.3.1 -r "$2" -c "$ZMAP_COOLDOWN" \
+        timed "$1" timeout -s INT -k 5 "$CAP" zmap -M icmp_echoscan -i eth3 -G "$farm_mac" -S 198.18.3.1 -r "$2" -c "$ZMAP_COOLDOWN" \
             -b "$out/no-blocklist" -q -o "$out/$1.txt" $LAB_FARM_NET
         zsecs=$secs
-        [ "$rc" = 0 ] || { echo "    zmap failed (exit $rc): $(tail -1 "$out/$1.err")"; return; }
-        printf '    %-48s %7.2fs %5d/8192 %9d %7s\n' "zmap -r $2 -c $ZMAP_COOLDOWN" "$secs" "$(in_farm "$out/$1.txt")" \
-            65536 1.00
+        [ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "    zmap failed (exit $rc): $(tail -1 "$out/$1.err")"; return; }
+        printf '    %-48s %7.2fs %5d/8192 %9d %7s%s\n' "zmap -r $2 -c $ZMAP_COOLDOWN" "$secs" "$(in_farm "$out/$1.txt")" \
+            65536 1.00 "$([ "$rc" = 124 ] && echo "  cut off at $CAP s")"
     }
     srow() { # NAME LABEL FLAGS...: scout's row against zsecs; sets ssecs, sfound
         local name=$1 label=$2; shift 2
-        timed "$name" "$SCOUT" -n -sn -v "$@" -oG "$out/$name.gnmap" $LAB_FARM_NET
+        timed "$name" timeout -s INT -k 5 "$CAP" "$SCOUT" -n -sn -v "$@" -oG "$out/$name.gnmap" $LAB_FARM_NET
         ssecs=$secs sfound=$(in_farm "$out/$name.gnmap")
-        [ "$rc" = 0 ] || { echo "    scout failed (exit $rc): $(tail -1 "$out/$name.err")"; return; }
-        printf '    %-48s %7.2fs %5d/8192 %9d %7.2f\n' "$label" "$secs" "$sfound" \
-            "$(awk '/^Probes:/ {print $2}' "$out/$name.out")" "$(calc %.2f "$secs / $zsecs")"
+        [ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "    scout failed (exit $rc): $(tail -1 "$out/$name.err")"; return; }
+        printf '    %-48s %7.2fs %5d/8192 %9d %7.2f%s\n' "$label" "$secs" "$sfound" \
+            "$(awk '/^Probes:/ {print $2}' "$out/$name.out")" "$(calc %.2f "$secs / $zsecs")" \
+            "$([ "$rc" = 124 ] && echo "  cut off at $CAP s")"
     }
     echo "  at $RATE packets/s:"
     zrow zmap-rate "$RATE"
