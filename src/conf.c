@@ -81,7 +81,7 @@ static const char usage[] =
     "  -n: no reverse DNS   -6: resolve names to IPv6\n"
     "HOST DISCOVERY:\n"
     "  -sn: ping only, no port scan   -Pn: treat every host as up\n"
-    "  -PE/-PP: ICMP echo/timestamp  -PS/-PA/-PU[ports]: TCP SYN/ACK, UDP  -PR: ARP (default on the segment)\n"
+    "  -PE/-PP/-PM: ICMP echo/timestamp/mask  -PS/-PA/-PU[ports]: TCP SYN/ACK, UDP  -PR: ARP (default on the segment)\n"
     "  --disable-arp-ping: IP probes on the local segment too\n"
     "SCAN TYPES:\n"
     "  -sS/-sT: TCP SYN (default with raw-socket privilege) / connect (no privileges)\n"
@@ -232,12 +232,13 @@ static int opt_ping(struct conf *c, const char *arg, err_t *e)
     case 'n': if (arg[1]) break; c->ping_skip = true; return 0;
     case 'E': if (arg[1]) break; pc->probes |= PING_ECHO; return 0;
     case 'P': if (arg[1]) break; pc->probes |= PING_TIMESTAMP; return 0;
+    case 'M': if (arg[1]) break; pc->probes |= PING_MASK; return 0;
     case 'R': if (arg[1]) break; pc->probes |= PING_ARP; return 0;
     case 'S': pc->probes |= PING_SYN; return ping_ports("-PS", arg + 1, 80, pc->syn, &pc->nsyn, e);
     case 'A': pc->probes |= PING_ACK; return ping_ports("-PA", arg + 1, 80, pc->ack, &pc->nack, e);
     case 'U': pc->probes |= PING_UDP; return ping_ports("-PU", arg + 1, 40125, pc->udp, &pc->nudp, e);
-    case 'M': case 'O': case 'Y':
-        return err_set(e, "%s is not implemented yet (available: -Pn -PE -PP -PS -PA -PU -PR)", optword(w, sizeof w, 'P', arg));
+    case 'O': case 'Y':
+        return err_set(e, "%s is not implemented yet (available: -Pn -PE -PP -PM -PS -PA -PU -PR)", optword(w, sizeof w, 'P', arg));
     }
     return err_set(e, "unknown discovery option %s", optword(w, sizeof w, 'P', arg));
 }

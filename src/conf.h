@@ -29,7 +29,7 @@ struct out_spec {
 
 /* Host discovery probes (-PE -PP -PS -PA -PR); none given: nmap's defaults. */
 #define PING_PORTS_MAX 32
-enum { PING_ECHO = 1, PING_TIMESTAMP = 2, PING_SYN = 4, PING_ACK = 8, PING_ARP = 16, PING_UDP = 32 };
+enum { PING_ECHO = 1, PING_TIMESTAMP = 2, PING_SYN = 4, PING_ACK = 8, PING_ARP = 16, PING_UDP = 32, PING_MASK = 64 };
 struct ping_conf {
     unsigned probes;              /* PING_* given; 0 = the defaults */
     uint16_t syn[PING_PORTS_MAX], ack[PING_PORTS_MAX], udp[PING_PORTS_MAX];

@@ -37,6 +37,7 @@ static const char *const reason_names[R_COUNT] = {
     [R_PARAM_PROBLEM] = "param-problem",
     [R_ND_RESPONSE] = "nd-response",
     [R_TIMESTAMP_REPLY] = "timestamp-reply",
+    [R_MASK_REPLY] = "addressmask-reply",
 };
 
 const char *state_name(enum port_state s)

@@ -49,6 +49,7 @@ enum reason {
     R_PARAM_PROBLEM, /* ICMPv6 parameter problem */
     R_ND_RESPONSE,   /* an IPv6 neighbour advertisement (ARP's counterpart) */
     R_TIMESTAMP_REPLY, /* an ICMP timestamp reply */
+    R_MASK_REPLY,      /* an ICMP address mask reply */
     R_COUNT
 };
 

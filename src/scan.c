@@ -79,7 +79,7 @@ int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
     /* -PE -PP -PA -PR need raw packets; -PS goes raw when it may. */
     bool raw_ping = !c->ping_skip && (c->ping.probes & ~(unsigned)PING_SYN);
     if (raw_ping && !raw_available())
-        return err_set(e, "-PE, -PP, -PA, -PU and -PR send raw packets: they need root or CAP_NET_RAW (-PS does not)");
+        return err_set(e, "-PE, -PP, -PM, -PA, -PU and -PR send raw packets: they need root or CAP_NET_RAW (-PS does not)");
     if (!scan_is_raw(c->scan) && !c->udp && !raw_ping && !(c->ping.probes && raw_available()))
         return 0;
     if (c->udp && !raw_available())

@@ -42,7 +42,7 @@ static bool is_loopback(const struct addr *a)
 }
 
 extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping,
-    probe_udp_ping;
+    probe_udp_ping, probe_mask_ping;
 
 /* -PU sends the ports' payloads, as -sU does. */
 struct discovery {
@@ -71,6 +71,8 @@ static uint32_t ping_mods(const struct ping_conf *pc, struct engine_mod *mods)
         mods[n++] = (struct engine_mod){.ops = &probe_ack_ping, .ports = pc->ack, .nports = pc->nack};
     if (want & PING_TIMESTAMP)
         mods[n++] = (struct engine_mod){.ops = &probe_timestamp_ping, .ports = none, .nports = 1};
+    if (want & PING_MASK)
+        mods[n++] = (struct engine_mod){.ops = &probe_mask_ping, .ports = none, .nports = 1};
     if (want & PING_UDP)
         mods[n++] = (struct engine_mod){.ops = &probe_udp_ping, .ports = pc->udp, .nports = pc->nudp};
     return n;
@@ -112,7 +114,7 @@ static int discover_raw(const struct discovery *d, const struct scan_env *env, s
     if (c->ping.probes & PING_ARP)
         warn_routed_arp(env, g);
     ctx.payloads = d ? &d->payloads : NULL; /* -PU: the ports' UDP payloads */
-    struct engine_mod mods[5];
+    struct engine_mod mods[6];
     struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
                            .nmods = ping_mods(&c->ping, mods), .ctx = &ctx, .seed = seed,
                            .stats = env->stats, .stop = env->stop, .tick = env->tick, .tick_ctx = env->tick_ctx,

@@ -1,8 +1,8 @@
 /* icmp: the ICMP discovery probes, nmap's -PE (echo request, ICMPv6 echo
- * for IPv6 targets) and -PP (timestamp request, IPv4 only: IPv6 has none,
- * so for IPv6 targets it sends an echo too).  Host modules: one probe per
- * host, any matching reply says the host is up (echo-reply,
- * timestamp-reply).  The cookie of (us, target) fills the identifier (its
+ * for IPv6 targets), -PP (timestamp request) and -PM (address mask
+ * request; both IPv4 only: IPv6 has neither, so for IPv6 targets they send
+ * an echo too).  Host modules: one probe per host, any matching reply says
+ * the host is up (echo-reply, timestamp-reply, addressmask-reply).  The cookie of (us, target) fills the identifier (its
  * high 16 bits) and sequence number (low 16): 20 bits of SipHash and the
  * send time, as in a TCP probe's sequence number. */
 #include <stdio.h>
@@ -13,7 +13,8 @@
 #include "probe/probe.h"
 #include "probe/template.h"
 
-enum { ECHO = 8, ECHO_REPLY = 0, TSTAMP = 13, TSTAMP_REPLY = 14, ECHO6 = 128, ECHO6_REPLY = 129 };
+enum { ECHO = 8, ECHO_REPLY = 0, TSTAMP = 13, TSTAMP_REPLY = 14, MASK = 17, MASK_REPLY = 18, ECHO6 = 128,
+       ECHO6_REPLY = 129 };
 
 static int filter(const struct probe_ctx *c, char *buf, size_t len)
 {
@@ -25,7 +26,7 @@ static int filter(const struct probe_ctx *c, char *buf, size_t len)
 static int prepare(struct probe_tmpl *t, uint8_t type)
 {
     bool v6 = t->family == AF_INET6;
-    size_t l4len = type == TSTAMP && !v6 ? 20 : 8;
+    size_t l4len = v6 ? 8 : type == TSTAMP ? 20 : type == MASK ? 12 : 8;
     struct addr any = {.family = t->family};
     size_t hl = packet_ip_header(t->pkt, &t->src, &any, v6 ? 58 : 1, l4len, 64, 0);
     memset(t->pkt + hl, 0, l4len);
@@ -47,6 +48,12 @@ static int prepare_tstamp(struct probe_tmpl *t, err_t *e)
     return prepare(t, TSTAMP);
 }
 
+static int prepare_mask(struct probe_tmpl *t, err_t *e)
+{
+    (void)e;
+    return prepare(t, MASK);
+}
+
 static size_t make(const struct probe_tmpl *t, const struct addr *dst, uint16_t port, uint64_t now_ns,
                    uint8_t *out)
 {
@@ -64,7 +71,7 @@ static bool is_reply(const struct reply *r)
     if (r->kind != REPLY_ICMP_QUERY)
         return false;
     return r->icmp6 ? r->icmp_type == ECHO6_REPLY
-                    : r->icmp_type == ECHO_REPLY || r->icmp_type == TSTAMP_REPLY;
+                    : r->icmp_type == ECHO_REPLY || r->icmp_type == TSTAMP_REPLY || r->icmp_type == MASK_REPLY;
 }
 
 static bool validate(const struct probe_ctx *c, const struct reply *r, struct probe_hit *hit)
@@ -82,8 +89,11 @@ static bool validate(const struct probe_ctx *c, const struct reply *r, struct pr
 static bool classify(const struct probe_ctx *c, const struct reply *r, struct port_result *out)
 {
     (void)c;
-    bool tstamp = !r->icmp6 && r->icmp_type == TSTAMP_REPLY;
-    *out = (struct port_result){.state = PS_OPEN, .reason = tstamp ? R_TIMESTAMP_REPLY : R_ECHO_REPLY};
+    uint8_t type = r->icmp6 ? ECHO_REPLY : r->icmp_type;
+    *out = (struct port_result){.state = PS_OPEN,
+                                .reason = type == TSTAMP_REPLY ? R_TIMESTAMP_REPLY
+                                          : type == MASK_REPLY ? R_MASK_REPLY
+                                                               : R_ECHO_REPLY};
     return true;
 }
 
@@ -96,5 +106,11 @@ const struct probe_ops probe_echo_ping = {
 const struct probe_ops probe_timestamp_ping = {
     .name = "timestamp", .flag = "-PP", .nmap_type = "timestamp", .proto = PROTO_COUNT,
     .discovery = true, .silent = PS_FILTERED, .filter = filter, .prepare = prepare_tstamp,
+    .make = make, .validate = validate, .classify = classify,
+};
+
+const struct probe_ops probe_mask_ping = {
+    .name = "addressmask", .flag = "-PM", .nmap_type = "addressmask", .proto = PROTO_COUNT,
+    .discovery = true, .silent = PS_FILTERED, .filter = filter, .prepare = prepare_mask,
     .make = make, .validate = validate, .classify = classify,
 };

@@ -38,6 +38,17 @@ test_ping_ip_probes() {
     scan -n -sn --reason --disable-arp-ping -PU53 $LAB_U1 >"$WORK/pu53.txt"
     check "-PU53 to u1's dnsmasq (its DNS payload answered): udp-response" \
         test "$(up_reason "$WORK/pu53.txt" $LAB_U1)" = udp-response
+    scan -n -sn --disable-arp-ping -PM $LAB_T2 >"$WORK/pm-linux.txt"
+    check "-PM to Linux (which never answers mask requests): down" grep -q "0 hosts up" "$WORK/pm-linux.txt"
+    lab_in t2 timeout 20 python3 "$LAB_SRC/maskreply.py" 1 >/dev/null 2>&1 &
+    local responder=$!
+    local i # its raw ICMP socket must be open before the request leaves
+    for i in $(seq 100); do lab_in t2 grep -q ':0001 ' /proc/net/raw && break; sleep 0.02; done
+    scan -n -sn --reason --disable-arp-ping -PM $LAB_T2 >"$WORK/pm.txt"
+    kill $responder 2>/dev/null
+    wait $responder 2>/dev/null
+    check "-PM to a host that answers mask requests: addressmask-reply" \
+        test "$(up_reason "$WORK/pm.txt" $LAB_T2)" = addressmask-reply
     scan -n -sn --disable-arp-ping -PU $LAB_T3 >"$WORK/pu3.txt"
     check "-PU to a host that drops everything: down" grep -q "0 hosts up" "$WORK/pu3.txt"
 }
