@@ -141,4 +141,10 @@ void test_timing_ratectl(void)
     /* --min-rate is a floor. */
     ratectl_init(&c, 10000, 50000, 200000, t);
     CHECK(ratectl_run(10000, 0.96, &t, &c) >= 50000);
+    /* Halved down to the floor (100/s) by a loaded moment, it climbs again
+     * once the replies keep up (it stayed at 100/s for 1147 s). */
+    ratectl_init(&c, 100, 100, 100000, t);
+    c.slow_start = false;
+    c.best = 0.96;
+    CHECK(ratectl_run(1e9, 0.96, &t, &c) > 1000);
 }
