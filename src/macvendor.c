@@ -272,14 +272,6 @@ static const char *quote(const char *s, size_t n, char buf[32])
     return buf;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* A prefix of 6, 7 or 9 hex digits: its level and key. */
 static bool parse_prefix(const char *s, size_t n, enum mv_level *l, uint64_t *key)
 {
@@ -293,7 +285,7 @@ static bool parse_prefix(const char *s, size_t n, enum mv_level *l, uint64_t *ke
         return false;
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) {
-        int h = hexval((unsigned char)s[i]);
+        int h = hex_value((unsigned char)s[i]);
         if (h < 0)
             return false;
         v = v << 4 | (unsigned)h;
@@ -599,7 +591,7 @@ static void nmap_line(struct macvendor *mv, struct mv_build *b, const char *s, s
     if (!n || s[0] == '#')
         return;
     size_t h = 0;
-    while (h < n && hexval((unsigned char)s[h]) >= 0)
+    while (h < n && hex_value((unsigned char)s[h]) >= 0)
         h++;
     enum mv_level l;
     uint64_t key;

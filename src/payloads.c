@@ -117,14 +117,6 @@ static const char *quote(const char *s, size_t n, char buf[48])
     return buf;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Appends s[0..n), a payload string without its quotes, unescaped, to the
  * payload that starts at blob offset start.  nmap's escapes (cstring_unescape)
  * and \" for nmap-payloads' quotes; anything else is refused, as nmap does.
@@ -149,9 +141,9 @@ static const char *unescape_append(struct builder *b, const char *s, size_t n, s
             case 'r': c = '\r'; break;
             case 't': c = '\t'; break;
             case 'x':
-                if (n - i < 3 || hexval((unsigned char)s[i + 1]) < 0 || hexval((unsigned char)s[i + 2]) < 0)
+                if (n - i < 3 || hex_value((unsigned char)s[i + 1]) < 0 || hex_value((unsigned char)s[i + 2]) < 0)
                     return "\\x without two hex digits";
-                c = (unsigned char)(hexval((unsigned char)s[i + 1]) << 4 | hexval((unsigned char)s[i + 2]));
+                c = (unsigned char)(hex_value((unsigned char)s[i + 1]) << 4 | hex_value((unsigned char)s[i + 2]));
                 i += 2;
                 break;
             default:
@@ -796,7 +788,7 @@ int payload_from_hex(const char *arg, uint8_t *out, size_t cap, size_t *len, err
             s++;
             continue;
         }
-        int v = hexval((unsigned char)*s);
+        int v = hex_value((unsigned char)*s);
         if (v < 0) {
             unsigned char c = (unsigned char)*s;
             if (c > 0x20 && c < 0x7f)

@@ -56,6 +56,8 @@ int read_file(const char *path, char **out, size_t *len, err_t *e);
 /* Allocation that reports failure through err_t instead of returning NULL
  * silently; callers still check the result. */
 void *xcalloc(size_t n, size_t size, err_t *e);
+/* The value of a hex digit (either case), or -1. */
+int hex_value(unsigned char c);
 /* A MAC address as nmap writes it: "52:54:00:12:34:56" upper-case (18 bytes). */
 void mac_format(const uint8_t mac[6], char out[18]);
 

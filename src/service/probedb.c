@@ -56,11 +56,6 @@ static char *delimited(const char *s, const char **end)
     return strndup(s + 1, (size_t)(close - s - 1));
 }
 
-static int hexval(char c)
-{
-    return isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? (tolower(c) - 'a' + 10) : -1;
-}
-
 /* nmap's C-string escapes of probe payloads: \\ \0 \a \b \f \n \r \t \v \xHH. */
 static uint8_t *unescape(const char *s, size_t *len)
 {
@@ -72,8 +67,8 @@ static uint8_t *unescape(const char *s, size_t *len)
         const char *k;
         if (*s != '\\' || !s[1]) {
             *o++ = (uint8_t)*s;
-        } else if (s[1] == 'x' && hexval(s[2]) >= 0 && hexval(s[3]) >= 0) {
-            *o++ = (uint8_t)(hexval(s[2]) << 4 | hexval(s[3]));
+        } else if (s[1] == 'x' && hex_value(s[2]) >= 0 && hex_value(s[3]) >= 0) {
+            *o++ = (uint8_t)(hex_value(s[2]) << 4 | hex_value(s[3]));
             s += 3;
         } else if ((k = memchr(from, s[1], sizeof from - 1))) {
             *o++ = (uint8_t)to[k - from];
