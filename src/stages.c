@@ -44,10 +44,24 @@ static bool is_loopback(const struct addr *a)
 extern const struct probe_ops probe_echo_ping, probe_syn_ping, probe_ack_ping, probe_timestamp_ping,
     probe_udp_ping, probe_mask_ping;
 
-/* -PU sends the ports' payloads, as -sU does. */
-struct discovery {
-    struct payloads payloads;
-};
+/* The UDP payloads of -sU and -PU (nmap-payloads, Probe UDP lines), read
+ * once privileges are gone: the state of the stages that send them. */
+static int payloads_open(const struct scan_env *env, void **st, err_t *e)
+{
+    const struct conf *c = env->conf;
+    struct payloads *pl = xcalloc(1, sizeof *pl, e);
+    if (!pl)
+        return -1;
+    *st = pl;
+    return payloads_load(pl, c->payloaddb, c->versiondb, env->warn, NULL, e);
+}
+
+static void payloads_close(void *st)
+{
+    if (st)
+        payloads_free(st);
+    free(st);
+}
 
 /* The discovery modules of -PE -PP -PS -PA, or nmap's privileged default:
  * ICMP echo, SYN to 443, ACK to 80, ICMP timestamp. */
@@ -104,7 +118,7 @@ static void warn_routed_arp(const struct scan_env *env, const struct group *g)
  * own key: a late answer to a discovery probe must not pass for an answer
  * to the port scan (an ACK's reset from an open port 80 would read
  * "closed"). */
-static int discover_raw(const struct discovery *d, const struct scan_env *env, struct group *g, uint64_t seed,
+static int discover_raw(const struct payloads *pl, const struct scan_env *env, struct group *g, uint64_t seed,
                         err_t *e)
 {
     const struct conf *c = env->conf;
@@ -113,7 +127,7 @@ static int discover_raw(const struct discovery *d, const struct scan_env *env, s
     ctx.tcp_flags = -1; /* --scanflags is the port scan's */
     if (c->ping.probes & PING_ARP)
         warn_routed_arp(env, g);
-    ctx.payloads = d ? &d->payloads : NULL; /* -PU: the ports' UDP payloads */
+    ctx.payloads = pl; /* -PU: the ports' UDP payloads */
     struct engine_mod mods[6];
     struct engine_job j = {.conf = c, .raw = &env->handles->raw, .g = g, .mods = mods,
                            .nmods = ping_mods(&c->ping, mods), .ctx = &ctx, .seed = seed,
@@ -142,21 +156,7 @@ static int discover_connect(const struct scan_env *env, struct group *g, uint64_
 static int discover_open(const struct scan_env *env, void **st, err_t *e)
 {
     const struct conf *c = env->conf;
-    if (c->ping_skip || !(c->ping.probes & PING_UDP))
-        return 0;
-    struct discovery *d = xcalloc(1, sizeof *d, e);
-    if (!d)
-        return -1;
-    *st = d;
-    return payloads_load(&d->payloads, c->payloaddb, c->versiondb, env->warn, NULL, e);
-}
-
-static void discover_close(void *st)
-{
-    struct discovery *d = st;
-    if (d)
-        payloads_free(&d->payloads);
-    free(d);
+    return c->ping_skip || !(c->ping.probes & PING_UDP) ? 0 : payloads_open(env, st, e);
 }
 
 /* -Pn marks every host up; loopback needs no probe at all. */
@@ -183,7 +183,7 @@ static int discover_run(void *st, const struct scan_env *env, struct group *g, u
 }
 
 static const struct stage_ops stage_discover = {
-    .name = "discovery", .wanted = always, .open = discover_open, .run = discover_run, .close = discover_close,
+    .name = "discovery", .wanted = always, .open = discover_open, .run = discover_run, .close = payloads_close,
 };
 
 /* ---- the port scan: the TCP scan (the connect engine, or the raw engine
@@ -192,28 +192,10 @@ static const struct stage_ops stage_discover = {
 
 extern const struct probe_ops probe_udp;
 
-struct portscan {
-    struct payloads payloads;
-};
-
 static int portscan_open(const struct scan_env *env, void **st, err_t *e)
 {
     const struct conf *c = env->conf;
-    if (!c->udp || c->data_given)
-        return 0;
-    struct portscan *ps = xcalloc(1, sizeof *ps, e);
-    if (!ps)
-        return -1;
-    *st = ps;
-    return payloads_load(&ps->payloads, c->payloaddb, c->versiondb, env->warn, NULL, e);
-}
-
-static void portscan_close(void *st)
-{
-    struct portscan *ps = st;
-    if (ps)
-        payloads_free(&ps->payloads);
-    free(ps);
+    return !c->udp || c->data_given ? 0 : payloads_open(env, st, e);
 }
 
 static int raw_portscan(const struct scan_env *env, struct group *g, uint64_t seed, const struct engine_mod *mod,
@@ -236,13 +218,13 @@ static int tcp_portscan(const struct scan_env *env, struct group *g, uint64_t se
     return raw_portscan(env, g, seed, &mod, &env->probe, e);
 }
 
-static int udp_portscan(const struct portscan *ps, const struct scan_env *env, struct group *g, uint64_t seed,
+static int udp_portscan(const struct payloads *pl, const struct scan_env *env, struct group *g, uint64_t seed,
                         err_t *e)
 {
     const struct conf *c = env->conf;
     struct probe_ctx ctx = env->probe;
     ctx.fixed_sport = c->source_port >= 0;
-    ctx.payloads = ps ? &ps->payloads : NULL;
+    ctx.payloads = pl;
     ctx.data = c->data;
     ctx.data_len = c->data_len;
     ctx.data_given = c->data_given;
@@ -261,7 +243,7 @@ static int portscan_run(void *st, const struct scan_env *env, struct group *g, u
 
 static const struct stage_ops stage_portscan = {
     .name = "portscan", .wanted = scans_ports, .open = portscan_open, .run = portscan_run,
-    .close = portscan_close,
+    .close = payloads_close,
 };
 
 /* ---- MAC vendors of the segment's hosts (macvendor.h) ---- */
