@@ -63,6 +63,7 @@ struct sendthread {
     double rate;                 /* the controller's rate this bucket was set from */
     struct ratelimit rl;
     const struct perm *pm;
+    bool resend;                 /* this pass is not the first */
 };
 
 struct eng {
@@ -380,7 +381,9 @@ static uint8_t *slot_for(struct sender *snd, int way)
     return slot;
 }
 
-static void send_probe(struct sendthread *s, uint32_t m, uint32_t h, uint32_t p)
+/* Writes and commits one datagram of pair (m, h, p): make()'s, or
+ * make_nth()'s for nth > 0. */
+static void send_one(struct sendthread *s, uint32_t m, uint32_t h, uint32_t p, uint32_t nth)
 {
     const struct eng *x = s->x;
     const struct engine_mod *mod = &x->job->mods[m];
@@ -393,9 +396,20 @@ static void send_probe(struct sendthread *s, uint32_t m, uint32_t h, uint32_t p)
         off = 14;
     }
     const struct probe_tmpl *t = &x->tmpl[rt->src * x->nmods + m];
-    size_t len = mod->ops->make(t, dst, mod->ports[p], s->now, slot + off);
+    size_t len = nth ? mod->ops->make_nth(t, dst, mod->ports[p], nth, s->now, slot + off)
+                     : mod->ops->make(t, dst, mod->ports[p], s->now, slot + off);
     sender_commit(s->snd, rt->way, off + len, dst);
     __atomic_store_n(&s->nsent, s->nsent + 1, __ATOMIC_RELAXED);
+}
+
+/* The probe of pair (m, h, p); in the first pass, every variant of it. */
+static void send_probe(struct sendthread *s, uint32_t m, uint32_t h, uint32_t p, bool first)
+{
+    const struct probe_ops *ops = s->x->job->mods[m].ops;
+    send_one(s, m, h, p, 0);
+    uint32_t n = first && ops->variants ? ops->variants(s->x->job->ctx, s->x->job->mods[m].ports[p]) : 1;
+    for (uint32_t i = 1; i < n; i++)
+        send_one(s, m, h, p, i);
 }
 
 /* Splits a pair index into (module, host, port). */
@@ -461,7 +475,7 @@ static void *send_share(void *arg)
             continue;
         if (!pace(s))
             break;
-        send_probe(s, pr.m, pr.h, pr.p);
+        send_probe(s, pr.m, pr.h, pr.p, !s->resend);
         s->sent_pass++;
     }
     sender_flush(s->snd);
@@ -474,8 +488,10 @@ static uint64_t send_pass(struct eng *x, const struct perm *pm, bool resend)
 {
     pthread_t tid[ENGINE_THREADS];
     uint32_t started = 1;
-    for (uint32_t t = 0; t < x->nthreads; t++)
+    for (uint32_t t = 0; t < x->nthreads; t++) {
         x->st[t].pm = pm;
+        x->st[t].resend = resend;
+    }
     for (uint32_t t = 1; t < x->nthreads; t++)
         if (pthread_create(&tid[t], NULL, send_share, &x->st[t]) == 0)
             started++;
@@ -782,7 +798,7 @@ static void sweep(struct eng *x, struct budget *b, struct bhost *bh, uint64_t no
     x->st[0].now = now;
     for (uint32_t qi = 0; qi < bh->nq; qi++)
         if (bh->q[qi] != DONE && !decided(x, 0, bh->h, bh->q[qi]) && !(bh->ev[qi] & IN_FLIGHT)) {
-            send_probe(&x->st[0], 0, bh->h, bh->q[qi]);
+            send_probe(&x->st[0], 0, bh->h, bh->q[qi], false);
             bh->sweep_end = now + b->timeout;
         }
 }
@@ -805,7 +821,7 @@ static void budget_send(struct eng *x, struct budget *b, struct bhost *bh, bool 
     if (qi < 0)
         return;
     x->st[0].now = now;
-    send_probe(&x->st[0], 0, bh->h, bh->q[qi]);
+    send_probe(&x->st[0], 0, bh->h, bh->q[qi], false);
     bh->ev[qi] |= IN_FLIGHT;
     bh->f[bh->nf++] = (struct flight){.qi = (uint32_t)qi | (token ? FLIGHT_TOKEN : 0),
                                       .sent_us = (uint32_t)((now - b->t0) / 1000)};

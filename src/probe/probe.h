@@ -32,6 +32,11 @@
  *   classify  the state, reason and TTL a validated reply gives; false if
  *             it decides nothing (a stray ACK on a SYN scan).
  *   silent    the state that silence after every retry means.
+ *   variants  (optional, NULL for one) how many datagrams a probe of port
+ *             is: the first pass sends make()'s and then make_nth()'s for
+ *             1..variants-1 (nmap sends each of a UDP port's payloads);
+ *             later probes send make()'s alone.  Replies to any of them
+ *             validate alike.
  *
  * Ports: a port module (proto PROTO_TCP / PROTO_UDP) is run over a port
  * list and writes host_result.ports[proto]; a host module (PROTO_NONE:
@@ -100,6 +105,9 @@ struct probe_ops {
                    uint8_t *out);
     bool (*validate)(const struct probe_ctx *c, const struct reply *r, struct probe_hit *hit);
     bool (*classify)(const struct probe_ctx *c, const struct reply *r, struct port_result *out);
+    uint32_t (*variants)(const struct probe_ctx *c, uint16_t port);
+    size_t (*make_nth)(const struct probe_tmpl *t, const struct addr *dst, uint16_t port, uint32_t nth,
+                       uint64_t now_ns, uint8_t *out);
 };
 
 #endif

@@ -46,22 +46,29 @@ static int prepare(struct probe_tmpl *t, err_t *e)
     return 0;
 }
 
-static const uint8_t *payload(const struct probe_ctx *c, uint16_t port, uint16_t *len)
+/* The port's nth payload (--data: the one for all). */
+static const uint8_t *payload(const struct probe_ctx *c, uint16_t port, uint32_t nth, uint16_t *len)
 {
     if (c->data_given) {
         *len = c->data_len;
         return c->data;
     }
     *len = 0;
-    return c->payloads ? payload_for(c->payloads, port, len) : NULL;
+    return c->payloads ? payload_nth(c->payloads, port, nth, len) : NULL;
 }
 
-static size_t make(const struct probe_tmpl *t, const struct addr *dst, uint16_t port, uint64_t now_ns,
-                   uint8_t *out)
+/* Every payload nmap has for the port goes out in the first pass. */
+static uint32_t variants(const struct probe_ctx *c, uint16_t port)
+{
+    return c->data_given || !c->payloads ? 1 : MAX(1u, payload_count(c->payloads, port));
+}
+
+static size_t make_nth(const struct probe_tmpl *t, const struct addr *dst, uint16_t port, uint32_t nth,
+                       uint64_t now_ns, uint8_t *out)
 {
     const struct probe_ctx *c = t->ctx;
     uint16_t plen;
-    const uint8_t *pay = payload(c, port, &plen);
+    const uint8_t *pay = payload(c, port, nth, &plen);
     memcpy(out, t->pkt, t->len);
     if (plen)
         memcpy(out + t->len, pay, plen);
@@ -77,6 +84,12 @@ static size_t make(const struct probe_tmpl *t, const struct addr *dst, uint16_t 
     tmpl_put16(udp + 4, (uint16_t)(UDP_HDR + plen));
     tmpl_seal(out, len);
     return len;
+}
+
+static size_t make(const struct probe_tmpl *t, const struct addr *dst, uint16_t port, uint64_t now_ns,
+                   uint8_t *out)
+{
+    return make_nth(t, dst, port, 0, now_ns, out);
 }
 
 static bool validate(const struct probe_ctx *c, const struct reply *r, struct probe_hit *hit)
@@ -126,11 +139,12 @@ static bool classify_ping(const struct probe_ctx *c, const struct reply *r, stru
 const struct probe_ops probe_udp_ping = {
     .name = "udp-ping", .flag = "-PU", .nmap_type = "udp", .proto = PROTO_UDP, .discovery = true,
     .max_len = PROBE_MAX + UDP_DATA_MAX, .silent = PS_OPEN_FILTERED, .filter = filter, .prepare = prepare,
-    .make = make, .validate = validate, .classify = classify_ping,
+    .make = make, .validate = validate, .classify = classify_ping, .variants = variants, .make_nth = make_nth,
 };
 
 const struct probe_ops probe_udp = {
     .name = "udp", .flag = "-sU", .nmap_type = "udp", .proto = PROTO_UDP, .icmp_limited = true,
     .max_len = PROBE_MAX + UDP_DATA_MAX, .silent = PS_OPEN_FILTERED, .filter = filter,
-    .prepare = prepare, .make = make, .validate = validate, .classify = classify,
+    .prepare = prepare, .make = make, .validate = validate, .classify = classify, .variants = variants,
+    .make_nth = make_nth,
 };

@@ -86,7 +86,7 @@ void test_probe_udp(void)
     static const char *pairs[][2] = {{"198.18.0.1", "198.18.0.10"}, {"2001:2::1", "2001:2::10"}};
     struct payloads pl;
     err_t e;
-    const char db[] = "udp 53 \"\\x12\\x34dns\"\n";
+    const char db[] = "udp 53 \"\\x12\\x34dns\"\nudp 53 \"second\"\n";
     CHECK(payloads_parse(&pl, (struct payload_text){"p", db, sizeof db - 1}, (struct payload_text){0}, NULL,
                          NULL, &e) == 0);
     for (int i = 0; i < 2; i++) {
@@ -96,6 +96,12 @@ void test_probe_udp(void)
         g.ctx.payloads = &pl;
         urig_probe(&g, 53);
         CHECK(g.sent.paylen == 5);
+        /* nmap sends each of a port's payloads: the first pass does too. */
+        CHECK(probe_udp.variants(&g.ctx, 53) == 2 && probe_udp.variants(&g.ctx, 9) == 1);
+        uint8_t second[PROBE_MAX + UDP_DATA_MAX];
+        struct reply r2;
+        size_t n2 = probe_udp.make_nth(&g.t, &g.them, 53, 1, 123456789, second);
+        CHECK(packet_decode(second, n2, &r2) == 1 && r2.paylen == 6 && r2.sport == g.sent.sport);
         CHECK(reply_udp(&g, 53, 0, &r) && r.state == PS_OPEN && r.reason == R_UDP_RESPONSE);
         CHECK(!reply_udp(&g, 53, 1, &r)); /* to another source port: not ours */
         CHECK(!reply_udp(&g, 54, 0, &r)); /* from another port: its cookie differs */
