@@ -57,7 +57,7 @@ test_ping_bad_input() {
     bad_input -sn -PS70000 127.0.0.1
     bad_input -sn -PSabc 127.0.0.1
     bad_input -sn -PU0 127.0.0.1
-    bad_input -sn -PM 127.0.0.1
+    bad_input -sn -PO 127.0.0.1
     bad_input -Pn -PE 127.0.0.1
     bad_input -sn -PX 127.0.0.1
 }
