@@ -17,6 +17,7 @@ lab_up || { echo "bench: lab setup failed"; exit 1; }
 ip=$(lab_ip "$HOST")
 out=$LAB_DIR/bench
 mkdir -p "$out"
+chmod 711 "$LAB_DIR" && chmod 1777 "$out" # scout writes its outputs as nobody
 
 # run NAME CMD...: runs in the scanner namespace, records seconds and max RSS
 run() {

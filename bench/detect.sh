@@ -17,6 +17,7 @@ source "$here/../tests/lab/lab.sh"
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
 WORK=$LAB_DIR/bench
 mkdir -p "$WORK"
+chmod 711 "$LAB_DIR" && chmod 1777 "$WORK" # --detect -r reads and writes as nobody
 source "$here/../tests/lab/test_detect.sh" # record()
 
 printf '%-18s %-6s %-8s %-8s %-10s %-6s | %-8s %s\n' recording found type tool shape probes scanlogd "its line"

@@ -13,8 +13,9 @@ SCOUT=${SCOUT:-$here/../build/scout}
 source "$here/../tests/lab/lab.sh"
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
 net=198.18.0.0/16
+chmod 711 "$LAB_DIR" && mkdir -p "$LAB_DIR/bench" && chmod 1777 "$LAB_DIR/bench" # scout writes as nobody
 /usr/bin/time -f "%e %M" -o "$LAB_DIR/scout.time" ip netns exec "$(lab_ns scan)" \
-    "$SCOUT" -n -Pn -sS -T5 --top-ports 100 --max-retries 0 -oX "$LAB_DIR/s.xml" $net >/dev/null
+    "$SCOUT" -n -Pn -sS -T5 --top-ports 100 --max-retries 0 -oX "$LAB_DIR/bench/s.xml" $net >/dev/null
 read -r s_secs s_rss <"$LAB_DIR/scout.time"
 awk -v n=$net -v s="$s_secs" -v r="$s_rss" 'BEGIN { printf "scout   %s x top-100: %6.1f s, peak RSS %6.1f MiB (target < 50)\n", n, s, r / 1024 }'
 if command -v masscan >/dev/null; then

@@ -18,6 +18,7 @@ command -v nmap >/dev/null || { echo "bench: nmap is not installed (apt-get inst
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
 out=$LAB_DIR/bench
 mkdir -p "$out"
+chmod 711 "$LAB_DIR" && chmod 1777 "$out" # scout writes its outputs as nobody
 
 timed() { # NAME CMD...: wall seconds into $out/NAME.secs
     local name=$1 t0 t1; shift

@@ -16,6 +16,7 @@ lab_up || { echo "bench: lab setup failed"; exit 1; }
 ip=$(lab_ip "$HOST")
 out=$LAB_DIR/bench
 mkdir -p "$out"
+chmod 711 "$LAB_DIR" && chmod 1777 "$out" # scout writes its outputs as nobody
 nopen=$(awk '$2 == "open"' "$LAB_DIR/truth-$HOST" | wc -l)
 
 timed() { # NAME CMD...: runs in the scanner namespace; sets secs and rss
