@@ -10,10 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 SCOUT=${SCOUT:-$here/../build/scout}
 source "$here/../tests/lab/lab.sh"
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
+chmod 711 "$LAB_DIR" && mkdir -p "$LAB_DIR/bench" && chmod 1777 "$LAB_DIR/bench" # scout writes as nobody
 for spec in "--max-rate 5000" "--max-rate 20000" "--max-rate 40000" "--min-rate 50000" "--min-rate 1000000"; do
     rate=${spec##* }
-    lab_in scan "$SCOUT" -n -Pn -sS -p- --max-retries 0 $spec -oJ "$LAB_DIR/rate.json" $LAB_T2 >/dev/null
-    python3 - "$LAB_DIR/rate.json" "$rate" "$spec" <<'PY'
+    lab_in scan "$SCOUT" -n -Pn -sS -p- --max-retries 0 $spec -oJ "$LAB_DIR/bench/rate.json" $LAB_T2 >/dev/null
+    python3 - "$LAB_DIR/bench/rate.json" "$rate" "$spec" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 sent = lines[-1]["probes"]["sent"]
