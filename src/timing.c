@@ -224,11 +224,12 @@ bool ratectl_update(struct rate_ctl *c, uint64_t sent, uint64_t replies, uint64_
      * LAN scan is at full rate within a tenth of a second; 4 RTTs (50 ms at
      * least) after, for steadier judgements. */
     uint64_t interval = c->slow_start ? MAX(2 * srtt_ns, 10 * NS_PER_MS) : MAX(4 * srtt_ns, 50 * NS_PER_MS);
-    /* 256 probes make a steady judgement; a slow rate judges on what one
-     * interval holds (8 at least): waiting for 256 at 100/s never came
-     * within the sent history's reach, and the rate never rose again. */
-    uint64_t need = (uint64_t)MIN(256.0, MAX(8.0, c->rate * (double)interval / 1e9));
-    if (now - c->t0 < interval || ds < need)
+    /* 256 probes make a steady judgement (fewer made a /16 scan halve on
+     * noise: 0.49 of the ceiling instead of 0.68); a rate too slow to send
+     * them in a second is judged on that second's (8 at least): waiting
+     * for 256 at 100/s never came within the sent history's reach, and the
+     * rate never rose again. */
+    if (now - c->t0 < interval || ds < 8 || (ds < 256 && now - c->t0 < NS_PER_SEC))
         return false;
     double got = (double)(replies - c->replies0), ratio = MIN(1.0, got / (double)ds), old = c->rate;
     c->t0 = now;
