@@ -5,6 +5,7 @@
 
 #include "probe/probe.h"
 #include "probe/template.h"
+#include "quote.h"
 #include "unit.h"
 
 void test_probe_tcp_modules(void);
@@ -60,17 +61,11 @@ static bool answer(struct rig *g, const struct probe_ops *ops, uint8_t flags, ui
 /* An ICMP (or ICMPv6) destination unreachable quoting the rig's probe. */
 static bool unreachable(struct rig *g, const struct probe_ops *ops, uint8_t code, struct port_result *out)
 {
-    bool v6 = g->us.family == AF_INET6;
-    uint8_t buf[256] = {0};
-    size_t quote = MIN(g->plen, (size_t)(v6 ? 48 : 28));
-    size_t hl = packet_ip_header(buf, &g->them, &g->us, v6 ? 58 : 1, 8 + quote, 64, 7);
-    buf[hl] = v6 ? 1 : 3;
-    buf[hl + 1] = code;
-    memcpy(buf + hl + 8, g->probe, quote);
-    tmpl_seal(buf, hl + 8 + quote);
+    uint8_t buf[QUOTE_BUF];
+    size_t n = unreach_quoting(buf, &g->them, &g->us, code, g->probe, g->plen);
     struct reply r;
     struct probe_hit hit;
-    if (packet_decode(buf, hl + 8 + quote, &r) != 1 || !ops->validate(&g->ctx, &r, &hit))
+    if (packet_decode(buf, n, &r) != 1 || !ops->validate(&g->ctx, &r, &hit))
         return false;
     return ops->classify(&g->ctx, &r, out);
 }

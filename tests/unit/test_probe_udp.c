@@ -6,6 +6,7 @@
 #include "payloads.h"
 #include "probe/probe.h"
 #include "probe/template.h"
+#include "quote.h"
 #include "unit.h"
 
 void test_probe_udp(void);
@@ -45,7 +46,6 @@ static void urig_init(struct urig *g, const char *us, const char *them)
 static bool reply_udp(struct urig *g, uint16_t port, int delta, struct port_result *out)
 {
     uint8_t buf[128] = {0};
-    bool v6 = g->us.family == AF_INET6;
     size_t hl = packet_ip_header(buf, &g->them, &g->us, 17, 8 + 4, 64, 9);
     buf[hl] = (uint8_t)(port >> 8), buf[hl + 1] = (uint8_t)port;
     uint16_t to = (uint16_t)(g->sent.sport + delta);
@@ -53,7 +53,6 @@ static bool reply_udp(struct urig *g, uint16_t port, int delta, struct port_resu
     buf[hl + 5] = 12;
     memcpy(buf + hl + 8, "pong", 4);
     tmpl_seal(buf, hl + 12);
-    (void)v6;
     struct reply r;
     struct probe_hit hit;
     if (packet_decode(buf, hl + 12, &r) != 1 || !probe_udp.validate(&g->ctx, &r, &hit))
@@ -65,17 +64,11 @@ static bool reply_udp(struct urig *g, uint16_t port, int delta, struct port_resu
 /* An ICMP (ICMPv6) unreachable of this code quoting the probe. */
 static bool reply_unreach(struct urig *g, uint8_t code, struct port_result *out)
 {
-    bool v6 = g->us.family == AF_INET6;
-    uint8_t buf[256] = {0};
-    size_t quote = MIN(g->plen, (size_t)(v6 ? 48 : 28));
-    size_t hl = packet_ip_header(buf, &g->them, &g->us, v6 ? 58 : 1, 8 + quote, 64, 7);
-    buf[hl] = v6 ? 1 : 3;
-    buf[hl + 1] = code;
-    memcpy(buf + hl + 8, g->probe, quote);
-    tmpl_seal(buf, hl + 8 + quote);
+    uint8_t buf[QUOTE_BUF];
+    size_t n = unreach_quoting(buf, &g->them, &g->us, code, g->probe, g->plen);
     struct reply r;
     struct probe_hit hit;
-    if (packet_decode(buf, hl + 8 + quote, &r) != 1 || !probe_udp.validate(&g->ctx, &r, &hit))
+    if (packet_decode(buf, n, &r) != 1 || !probe_udp.validate(&g->ctx, &r, &hit))
         return false;
     CHECK(hit.sent_ms != PROBE_NO_TIME); /* the quote's ID is the send time */
     return probe_udp.classify(&g->ctx, &r, out);
