@@ -11,9 +11,9 @@ CFLAGS  ?= -O2 -g
 LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lcap-ng -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-SRC      = $(wildcard src/*.c src/probe/*.c src/output/*.c src/service/*.c src/detect/*.c)
+SRC      = $(wildcard src/*.c src/probe/*.c src/output/*.c src/service/*.c src/detect/*.c src/os/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
-HDR      = $(wildcard src/*.h src/probe/*.h src/output/*.h src/service/*.h src/detect/*.h)
+HDR      = $(wildcard src/*.h src/probe/*.h src/output/*.h src/service/*.h src/detect/*.h src/os/*.h)
 UNITSRC  = $(wildcard tests/unit/*.c)
 
 all: build/scout

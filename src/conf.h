@@ -80,6 +80,11 @@ struct conf {
     bool banners;                 /* --banners: record what open ports volunteer */
     char versiondb[600];          /* nmap-service-probes to use */
     char payloaddb[600];          /* nmap-payloads to use (-sU) */
+    bool os;                      /* -O (or -A): OS detection */
+    bool osscan_guess;            /* --osscan-guess/--fuzzy: show guesses below a perfect match */
+    bool osscan_limit;            /* --osscan-limit: only hosts with an open and a closed TCP port */
+    int max_os_tries;             /* --max-os-tries: rounds of the OS probes (default 5, nmap's) */
+    char osdb[600];               /* nmap-os-db to use (-O) */
     char macprefixes[600];        /* nmap-mac-prefixes: vendors where ieee-data is absent */
     uint8_t data[UDP_DATA_MAX];   /* --data, --data-string, --data-length: every UDP probe's payload */
     uint16_t data_len;

@@ -110,6 +110,7 @@ void group_free(struct group *g)
             for (uint32_t i = 0; i < g->hosts[h].nsvc; i++)
                 service_free(&g->hosts[h].svc[i]);
             free(g->hosts[h].svc);
+            free(g->hosts[h].os);
         }
     free(g->hosts);
     free(g->store);

@@ -79,6 +79,43 @@ struct service_info {
     char *cert;                /* the TLS certificate's subject and validity */
 };
 
+/* What -O concluded about one host (the os stage, os/osscan.c; owned
+ * copies, so the outputs need no database). */
+#define OS_MAX_MATCHES 10
+#define OS_MAX_CLASSES 4
+#define OS_MAX_CPES 3
+#define OS_FP_MAX 1400 /* nmap's submission format: "OS:" lines of 71 columns */
+struct os_class {
+    char vendor[48], family[48], gen[24], type[64];
+    uint8_t ncpe;
+    char cpe[OS_MAX_CPES][96];
+};
+struct os_match {
+    char name[160];
+    uint8_t accuracy;  /* percent */
+    uint32_t line;     /* of the entry in nmap-os-db */
+    uint8_t nclass;
+    struct os_class cls[OS_MAX_CLASSES];
+};
+struct os_result {
+    /* the ports the probes went to (0: none found); nmap's <portused> */
+    uint16_t open_tcp, closed_tcp, closed_udp;
+    uint8_t nmatch;          /* best first, down to the threshold in use */
+    bool perfect;            /* nmatch > 0 and the first is 100 % */
+    struct os_match m[OS_MAX_MATCHES];
+    const char *unreliable;  /* why a match would be unreliable, or NULL (static) */
+    char fp[OS_FP_MAX];      /* the fingerprint, "OS:SCAN(...)..." lines, "" if none */
+    int distance;            /* hops, -1 unknown */
+    /* -v: nmap's uptime guess and sequence reports (0 / NULL: none) */
+    uint64_t uptime_s;
+    double lastboot;         /* wall clock */
+    uint32_t seq_index;      /* TCP sequence difficulty; valid when seq_class */
+    const char *seq_class;   /* "Good luck!", ... (static) */
+    const char *ipid_class;  /* "All zeros", "Incremental", ... (static) */
+    const char *ts_class;    /* "1000HZ", "zero timestamp", ... (static) */
+    char seq_values[80], ipid_values[80], ts_values[80]; /* the SEQ replies', comma-separated hex */
+};
+
 struct host_result {
     struct addr addr;
     uint64_t target_index; /* position in the target list (reports are in this order) */
@@ -105,6 +142,7 @@ struct host_result {
     struct {
         uint8_t sampled, reset;
     } confirm;
+    struct os_result *os;      /* -O (owned), NULL when not run or no result */
 };
 
 struct group {
