@@ -615,6 +615,7 @@ int packet_decode_frame(int dlt, const uint8_t *frame, size_t cap, size_t wire, 
     default:
         return 0;
     }
+    r->l3off = (uint16_t)k.hlen;
     if (rc == 1 && !r->has_mac && k.mac) {
         memcpy(r->mac, k.mac, 6);
         r->has_mac = true;

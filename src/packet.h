@@ -99,6 +99,7 @@ struct reply {
     uint8_t optlen;              /* TCP: bytes of options */
     uint16_t mss;                /* TCP: the MSS option's value, 0 if none */
     uint16_t paylen;             /* TCP/UDP: payload bytes */
+    uint16_t l3off;              /* packet_decode_frame: where the IP header starts in the frame */
 };
 
 /* Decodes one IPv4 or IPv6 packet (by its version nibble), of which cap
