@@ -1,7 +1,8 @@
 /* normal: nmap's human-readable report, on the terminal and with -oN.
  * The per-host lines are nmap's, to the letter ("Nmap scan report for",
- * "Not shown: ...", the PORT/STATE/SERVICE table), because people and scripts
- * read them; the banner and the closing line name scout. */
+ * "Not shown: ...", the PORT/STATE/SERVICE table, -O's "Device type:" to
+ * "Network Distance:"), because people and scripts read them; the banner and
+ * the closing line name scout, and nothing sends people to nmap.org/submit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,7 +233,6 @@ static void port_table(FILE *f, const struct run_info *ri, const struct host_res
                 port_notes(f, ri, h, &sp);
         }
     }
-    service_info_line(f, h);
 }
 
 /* What confirm.c found when the host answered nearly every port. */
@@ -256,6 +256,207 @@ static void mac_line(FILE *f, const struct host_result *h)
         return;
     mac_format(h->mac, m);
     fprintf(f, "MAC Address: %s (%s)\n", m, h->vendor ? h->vendor : "Unknown");
+}
+
+/* nmap's classification of an OS result (FingerPrintResults::
+ * populateClassification): the classes of the matches, best match first, each
+ * (vendor, family, type, generation) once with the accuracy of the first
+ * match that has it; once a perfect match is in, the imperfect ones add
+ * nothing.  nmap keeps 36 classes; a perfect match's class beyond them
+ * makes it give up (false). */
+#define OS_CLASSES_KEPT 36
+struct os_classes {
+    const struct os_class *c[OS_CLASSES_KEPT];
+    uint8_t acc[OS_CLASSES_KEPT];
+    int n, nperfect;
+};
+
+static bool same_class(const struct os_class *a, const struct os_class *b)
+{
+    return !strcmp(a->vendor, b->vendor) && !strcmp(a->family, b->family) &&
+           !strcmp(a->type, b->type) && !strcmp(a->gen, b->gen);
+}
+
+static bool os_classify(const struct os_result *os, int nperfect, struct os_classes *r)
+{
+    r->n = r->nperfect = 0;
+    for (int m = 0; m < os->nmatch && m < OS_MAX_MATCHES; m++)
+        for (int k = 0; k < os->m[m].nclass && k < OS_MAX_CLASSES; k++) {
+            const struct os_class *c = &os->m[m].cls[k];
+            bool dup = false;
+            for (int i = 0; i < r->n && !dup; i++)
+                dup = same_class(r->c[i], c);
+            if (dup)
+                continue;
+            if (r->n == OS_CLASSES_KEPT)
+                return m >= nperfect && r->n > 0;
+            if (r->nperfect > 0 && m >= nperfect)
+                return true;
+            r->c[r->n] = c;
+            r->acc[r->n] = os->m[m].accuracy;
+            r->nperfect += m < nperfect;
+            r->n++;
+        }
+    return r->n > 0;
+}
+
+/* nmap's MAX_OS_CLASSMEMBERS: with more device types, CPEs or families than
+ * this, nmap prints none of its three classification lines. */
+#define OS_MEMBERS 8
+
+/* Adds s to list (of *n) unless there; false when there is no room. */
+static bool add_new(const char **list, int *n, const char *s)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp(list[i], s))
+            return true;
+    if (*n >= OS_MEMBERS)
+        return false;
+    list[(*n)++] = s;
+    return true;
+}
+
+/* "Device type:", "Running:" and "OS CPE:" (output.cc's
+ * printosclassificationoutput): the classes down to 10 points below the best,
+ * only perfect ones unless guessing, an imperfect one only among the first
+ * 10.  Running
+ * groups generations by "vendor family" (the family alone when the two are
+ * the same), in order of first appearance, a generation added unless it is
+ * already a substring of the group's (nmap's strstr); a family past the
+ * perfect ones' count carries its best accuracy. */
+static void os_classification(FILE *f, const struct os_result *os, const struct os_view *v,
+                              bool guess)
+{
+    struct os_classes r;
+    if (!os_classify(os, v->nperfect, &r))
+        return;
+    const char *types[OS_MEMBERS], *cpes[OS_MEMBERS];
+    char fam[OS_MEMBERS][128], gens[OS_MEMBERS][96];
+    uint8_t famacc[OS_MEMBERS];
+    int nt = 0, nc = 0, nf = 0;
+    bool overflow = false;
+    for (int k = 0; k < r.n; k++) {
+        const struct os_class *c = r.c[k];
+        if ((!guess && k >= r.nperfect) || r.acc[k] + 10 <= r.acc[0] || (r.acc[k] < 100 && k > 9))
+            break;
+        overflow |= !add_new(types, &nt, c->type);
+        for (int i = 0; i < c->ncpe && i < OS_MAX_CPES; i++)
+            overflow |= !add_new(cpes, &nc, c->cpe[i]);
+        char name[128];
+        if (!strcmp(c->vendor, c->family))
+            snprintf(name, sizeof name, "%s", c->family);
+        else
+            snprintf(name, sizeof name, "%s %s", c->vendor, c->family);
+        int i = 0;
+        while (i < nf && strcmp(fam[i], name))
+            i++;
+        if (i < nf) {
+            size_t len = strlen(gens[i]);
+            if (c->gen[0] && !strstr(gens[i], c->gen) && len + 2 + strlen(c->gen) < sizeof gens[i])
+                snprintf(gens[i] + len, sizeof gens[i] - len, "%s%s", len ? "|" : "", c->gen);
+            continue;
+        }
+        if (nf >= OS_MEMBERS) {
+            overflow = true;
+            break;
+        }
+        snprintf(fam[nf], sizeof fam[nf], "%s", name);
+        snprintf(gens[nf], 48, "%s", c->gen);
+        famacc[nf++] = r.acc[k];
+    }
+    if (overflow || nf == 0)
+        return;
+    fprintf(f, "Device type: ");
+    for (int i = 0; i < nt; i++)
+        fprintf(f, "%s%s", i ? "|" : "", types[i]);
+    fprintf(f, "\nRunning%s: ", r.nperfect == 0 ? " (JUST GUESSING)" : "");
+    for (int i = 0; i < nf; i++) {
+        fprintf(f, "%s%s%s%s", i ? ", " : "", fam[i], gens[i][0] ? " " : "", gens[i]);
+        if (i >= r.nperfect)
+            fprintf(f, " (%u%%)", famacc[i]);
+    }
+    fprintf(f, "\n");
+    if (nc) {
+        fprintf(f, "OS CPE:");
+        for (int i = 0; i < nc; i++)
+            fprintf(f, " %s", cpes[i]);
+        fprintf(f, "\n");
+    }
+}
+
+/* nmap's "TCP/IP fingerprint:" block: the OS: lines, then an empty line. */
+static void os_fingerprint(FILE *f, const struct os_result *os)
+{
+    size_t n = strlen(os->fp);
+    fprintf(f, "TCP/IP fingerprint:\n%s%s\n", os->fp, n && os->fp[n - 1] == '\n' ? "" : "\n");
+}
+
+/* The matches nmap names: "A, B", or the guesses "A (96%), B (95%)". */
+static void os_names(FILE *f, const struct os_result *os, int n, bool acc)
+{
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%s%s", i ? ", " : "", os->m[i].name);
+        if (acc)
+            fprintf(f, " (%u%%)", os->m[i].accuracy);
+    }
+    fprintf(f, "\n");
+}
+
+/* What -O found, as nmap's printosscanoutput prints it, to the letter but
+ * for nmap's "(If you know what OS is running on it, see
+ * https://nmap.org/submit/ )" after "No exact OS matches for host" and
+ * "No OS matches for host": scout's fingerprints are not nmap's to collect
+ * (the lines keep nmap's words up to there, for whoever greps them). */
+static void os_report(FILE *f, const struct run_info *ri, const struct os_result *os)
+{
+    const struct conf *c = ri->conf;
+    const char *why = os->unreliable;
+    bool noisy = c->verbose > 1 || c->debug;
+    struct os_view v;
+    os_view_make(ri, os, &v);
+    if (v.partial && v.verdict != OSV_TOO_MANY)
+        fprintf(f, "Warning: OSScan results may be unreliable because we could not find at least 1 "
+                   "open and 1 closed port\n");
+    /* a fingerprint nobody should submit might as well give its guesses */
+    bool guess = c->osscan_guess || why;
+    os_classification(f, os, &v, guess);
+    switch (v.verdict) {
+    case OSV_DETAILS:
+        fprintf(f, "OS details: ");
+        os_names(f, os, v.nperfect, false);
+        break;
+    case OSV_GUESSES:
+        if (noisy && why)
+            fprintf(f, "OS fingerprint not ideal because: %s\n", why);
+        if (guess) {
+            fprintf(f, "Aggressive OS guesses: ");
+            os_names(f, os, v.nlisted, true);
+        }
+        fprintf(f, why ? "No exact OS matches for host (test conditions non-ideal).\n"
+                       : "No exact OS matches for host\n");
+        break;
+    case OSV_NONE:
+        if (why)
+            fprintf(f, "OS fingerprint not ideal because: %s\n", why);
+        fprintf(f, "No OS matches for host\n");
+        break;
+    case OSV_TOO_MANY:
+        fprintf(f, "Too many fingerprints match this host to give specific OS details\n");
+        break;
+    }
+    if (v.show_fp)
+        os_fingerprint(f, os);
+    if (os->lastboot && c->verbose) {
+        char since[64];
+        fmt_time(os->lastboot, "%a %b %e %H:%M:%S %Y", since, sizeof since);
+        fprintf(f, "Uptime guess: %.3f days (since %s)\n", os->uptime_s / 86400.0, since);
+    }
+    if (os->distance != -1)
+        fprintf(f, "Network Distance: %d hop%s\n", os->distance, os->distance == 1 ? "" : "s");
+    if (os->seq_class && c->verbose)
+        fprintf(f, "TCP Sequence Prediction: Difficulty=%u (%s)\n", os->seq_index, os->seq_class);
+    if (os->ipid_class && c->verbose)
+        fprintf(f, "IP ID Sequence Generation: %s\n", os->ipid_class);
 }
 
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
@@ -300,7 +501,12 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
     not_shown(f, ri, h, &v);
     if (v.shown)
         port_table(f, ri, h, &v);
+    /* nmap's order: the table, the MAC, the OS, then Service Info */
     mac_line(f, h);
+    if (h->os)
+        os_report(f, ri, h->os);
+    if (v.shown)
+        service_info_line(f, h);
     fprintf(f, "\n");
 }
 
@@ -311,6 +517,11 @@ static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_
     summary_line(ri, re, sum, sizeof sum);
     if (re->stats->hosts_done == 1 && re->stats->hosts_up == 0 && !ri->conf->ping_skip && !re->interrupted)
         fprintf(f, "Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn\n");
+    else if (ri->conf->os && re->stats->hosts_up && !re->interrupted && !re->error)
+        /* nmap's closing line of -O (and -sV) without its "Please report
+         * any incorrect results at https://nmap.org/submit/": scout's
+         * results are not nmap's to hear about */
+        fprintf(f, "%s detection performed.\n", ri->conf->version ? "OS and Service" : "OS");
     if (re->interrupted && st->partial)
         fprintf(f, "%sscan interrupted: the hosts above were completed except %llu marked "
                    "\"Scan of this host interrupted\"; the rest were not scanned\n",

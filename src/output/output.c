@@ -229,6 +229,36 @@ void host_view_make(const struct run_info *ri, const struct host_result *h, stru
         }
 }
 
+void os_view_make(const struct run_info *ri, const struct os_result *os, struct os_view *v)
+{
+    const struct conf *c = ri->conf;
+    int n = MIN(os->nmatch, OS_MAX_MATCHES);
+    memset(v, 0, sizeof *v);
+    while (v->nperfect < n && os->m[v->nperfect].accuracy >= 100)
+        v->nperfect++;
+    if (n == 0)
+        v->verdict = OSV_NONE;
+    else if (v->nperfect > 8 && !c->debug)
+        v->verdict = OSV_TOO_MANY;
+    else if (v->nperfect > 0)
+        v->verdict = OSV_DETAILS;
+    else
+        v->verdict = OSV_GUESSES;
+    if (v->verdict == OSV_DETAILS)
+        v->nlisted = v->nperfect;
+    else if (v->verdict == OSV_GUESSES)
+        while (v->nlisted < 10 && v->nlisted < n &&
+               os->m[v->nlisted].accuracy + 10 > os->m[0].accuracy)
+            v->nlisted++;
+    /* nmap shows a fingerprint for submission when nothing matched exactly
+     * and the test conditions were good (no reason to omit it), and any
+     * fingerprint with -vv or -d. */
+    bool unmatched = v->verdict == OSV_GUESSES || v->verdict == OSV_NONE;
+    v->show_fp = os->fp[0] && ((unmatched && !os->unreliable) || c->verbose > 1 || c->debug);
+    /* nmap's OS_PERF_UNREL: the scan found no open or no closed TCP port */
+    v->partial = !os->open_tcp || !os->closed_tcp;
+}
+
 void host_progress(const struct run_info *ri, const struct host_result *h, struct host_progress *hp)
 {
     const struct conf *c = ri->conf;

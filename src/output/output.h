@@ -114,6 +114,26 @@ const char *host_name(const struct host_result *h);
 /* "2 IP addresses (1 host up) scanned in 0.52 seconds" */
 void summary_line(const struct run_info *ri, const struct run_end *re, char *buf, size_t len);
 
+/* How nmap reads an OS result (output.cc's printosscanoutput), for every
+ * format alike.  Accuracies are whole percents, so nmap's "within 0.10 of
+ * the best" is "more than 10 points below it" here. */
+enum os_verdict {
+    OSV_DETAILS,  /* perfect matches, 8 at most: "OS details:", grepable "OS:" */
+    OSV_GUESSES,  /* matches, none perfect: "Aggressive OS guesses:" (when asked) */
+    OSV_NONE,     /* nothing matched */
+    OSV_TOO_MANY, /* more than 8 perfect matches: nmap names none (unless -d) */
+};
+struct os_view {
+    enum os_verdict verdict;
+    uint8_t nperfect; /* leading 100 % matches */
+    uint8_t nlisted;  /* matches nmap lists (<osmatch>, the guesses): the perfect
+                         ones, else the first 10 at most less than 10 points below
+                         the best */
+    bool show_fp;     /* the fingerprint is shown (normal and XML alike) */
+    bool partial;     /* no open or no closed TCP port: "may be unreliable" */
+};
+void os_view_make(const struct run_info *ri, const struct os_result *os, struct os_view *v);
+
 /* How far one host's scan went.  done: ports decided; asked: the ports of
  * the list (both protocols; 0 in a shard, whose share of a host's ports is
  * the engine's permutation's to know).  interrupted: the run stopped with
