@@ -187,6 +187,111 @@ static void ports(FILE *f, const struct run_info *ri, const struct host_result *
     fprintf(f, "</ports>\n");
 }
 
+/* An attribute value with its line breaks kept: nmap writes them as &#xa;
+ * (a parser turns a raw one into a space). */
+static void esc_lines(FILE *f, const char *s)
+{
+    char line[OS_FP_MAX];
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)n, s);
+        esc(f, line);
+        if (s[n] == '\n')
+            n++, fputs("&#xa;", f);
+        s += n;
+    }
+}
+
+static void osclass(FILE *f, const struct os_class *c, unsigned accuracy)
+{
+    fprintf(f, "<osclass");
+    attr(f, "type", c->type);
+    attr(f, "vendor", c->vendor);
+    attr(f, "osfamily", c->family);
+    if (c->gen[0]) /* optional in nmap-os-db */
+        attr(f, "osgen", c->gen);
+    fprintf(f, " accuracy=\"%u\"", accuracy);
+    if (!c->ncpe) {
+        fprintf(f, "/>\n");
+        return;
+    }
+    fprintf(f, ">");
+    for (int i = 0; i < c->ncpe && i < OS_MAX_CPES; i++) {
+        fprintf(f, "<cpe>");
+        esc(f, c->cpe[i]);
+        fprintf(f, "</cpe>");
+    }
+    fprintf(f, "</osclass>\n");
+}
+
+static void osmatch(FILE *f, const struct os_match *m)
+{
+    fprintf(f, "<osmatch");
+    attr(f, "name", m->name);
+    fprintf(f, " accuracy=\"%u\" line=\"%u\"", m->accuracy, m->line);
+    if (!m->nclass) {
+        fprintf(f, "/>\n");
+        return;
+    }
+    fprintf(f, ">\n");
+    for (int i = 0; i < m->nclass && i < OS_MAX_CLASSES; i++)
+        osclass(f, &m->cls[i], m->accuracy);
+    fprintf(f, "</osmatch>\n");
+}
+
+/* -O's elements, as nmap's printosscanoutput writes them: <os> with the
+ * ports used, the matches it names and the fingerprint when the normal
+ * output shows it; then uptime, distance and the sequence reports. */
+static void os_elements(FILE *f, const struct run_info *ri, const struct os_result *os)
+{
+    static const char *const used[3][2] = {{"open", "tcp"}, {"closed", "tcp"}, {"closed", "udp"}};
+    const uint16_t port[3] = {os->open_tcp, os->closed_tcp, os->closed_udp};
+    struct os_view v;
+    os_view_make(ri, os, &v);
+    fprintf(f, "<os>");
+    for (int i = 0; i < 3; i++)
+        if (port[i])
+            fprintf(f, "<portused state=\"%s\" proto=\"%s\" portid=\"%u\"/>\n", used[i][0],
+                    used[i][1], port[i]);
+    for (int i = 0; i < v.nlisted; i++)
+        osmatch(f, &os->m[i]);
+    if (v.show_fp) {
+        size_t n = strlen(os->fp);
+        fprintf(f, "<osfingerprint fingerprint=\"");
+        esc_lines(f, os->fp);
+        fprintf(f, "%s\"/>\n", os->fp[n - 1] == '\n' ? "" : "&#xa;");
+    }
+    fprintf(f, "</os>\n");
+    if (os->lastboot) {
+        char since[64];
+        fmt_time(os->lastboot, "%a %b %e %H:%M:%S %Y", since, sizeof since);
+        fprintf(f, "<uptime seconds=\"%llu\" lastboot=\"%s\"/>\n", (unsigned long long)os->uptime_s,
+                since);
+    }
+    if (os->distance != -1)
+        fprintf(f, "<distance value=\"%d\"/>\n", os->distance);
+    if (os->seq_class) {
+        fprintf(f, "<tcpsequence index=\"%u\"", os->seq_index);
+        attr(f, "difficulty", os->seq_class);
+        attr(f, "values", os->seq_values);
+        fprintf(f, "/>\n");
+    }
+    if (os->ipid_class) {
+        fprintf(f, "<ipidsequence");
+        attr(f, "class", os->ipid_class);
+        attr(f, "values", os->ipid_values); /* required by nmap.dtd, even empty */
+        fprintf(f, "/>\n");
+    }
+    if (os->ts_class) {
+        fprintf(f, "<tcptssequence");
+        attr(f, "class", os->ts_class);
+        /* nmap leaves the values out when the host sent no timestamps */
+        if (os->ts_values[0] && strcmp(os->ts_class, "none returned (unsupported)"))
+            attr(f, "values", os->ts_values);
+        fprintf(f, "/>\n");
+    }
+}
+
 /* How far an interrupted host's scan went, in the one place nmap.dtd leaves
  * for a scanner's own findings about a host: a host script, here with
  * structured fields (done, asked, the undecided ports per protocol) that a
@@ -262,8 +367,11 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         fprintf(f, "/>\n");
     }
     hostnames(f, h);
-    if (h->status == HOST_UP && !c->ping_only && !h->timed_out)
+    if (h->status == HOST_UP && !c->ping_only && !h->timed_out) {
         ports(f, ri, h);
+        if (h->os)
+            os_elements(f, ri, h->os);
+    }
     if (confirm_proxied(h)) /* nmap.dtd has no element for it */
         fprintf(f, "<!-- syn proxy: %u of %u connections to open ports reset at once; open ports not confirmed -->\n",
                 h->confirm.reset, h->confirm.sampled);
