@@ -1,6 +1,7 @@
 /* grepable: nmap's one-line-per-host format (-oG):
  *   Host: 10.0.0.2 (name)	Status: Up
  *   Host: 10.0.0.2 (name)	Ports: 22/open/tcp//ssh///, ...	Ignored State: closed (997)
+ *   Host: 10.0.0.2 (name)	Ports: ...	OS: Linux 5.0 - 5.4	Seq Index: 260	IP ID Seq: All zeros
  *   Host: 10.0.0.2 (name)	Ports: ...	Interrupted: 3963 of 65535 ports done
  * Port fields are port/state/protocol/owner/service/rpc/version/.  The last
  * field is scout's: a host whose scan Ctrl-C cut short, its undecided ports
@@ -17,6 +18,20 @@ static void begin(void *st, FILE *f, const struct run_info *ri)
     char when[64];
     fmt_time(ri->start, "%a %b %e %H:%M:%S %Y", when, sizeof when);
     fprintf(f, "# scout %s scan initiated %s as: %s\n", SCOUT_VERSION, when, ri->conf->args);
+}
+
+/* -O's fields, nmap's: "OS:" names the perfect matches only ('|' between
+ * them), none when there are more than 8; then the sequence classes. */
+static void os_fields(FILE *f, const struct run_info *ri, const struct os_result *os)
+{
+    struct os_view v;
+    os_view_make(ri, os, &v);
+    for (int i = 0; v.verdict == OSV_DETAILS && i < v.nperfect; i++)
+        fprintf(f, "%s%s", i ? "|" : "\tOS: ", os->m[i].name);
+    if (os->seq_class)
+        fprintf(f, "\tSeq Index: %u", os->seq_index);
+    if (os->ipid_class)
+        fprintf(f, "\tIP ID Seq: %s", os->ipid_class);
 }
 
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
@@ -63,6 +78,8 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
     /* The format has room for one ignored state only. */
     if (v.nign == 1)
         fprintf(f, "\tIgnored State: %s (%u)", state_name(v.order[0]), v.counts[v.order[0]]);
+    if (h->os)
+        os_fields(f, ri, h->os);
     if (hp.interrupted) {
         char done[96];
         progress_phrase(ri, &hp, done, sizeof done);

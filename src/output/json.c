@@ -4,7 +4,15 @@
  *    "reason_ttl", "service"}              one per reported port
  *   {"event":"host", "ip", "hostname", ["mac", "vendor" on the local segment], "status", "reason", "srtt_us",
  *    "ports_scanned", "ports_asked", "interrupted", "extraports": {state: count},
- *    "timed_out", "confirm": {"sampled", "reset", "proxied"} or null (confirm.c)}
+ *    "timed_out", "confirm": {"sampled", "reset", "proxied"} or null (confirm.c),
+ *    "os": null (no -O result) or {"verdict": "details"|"guesses"|"none"|"too_many"
+ *     (nmap's reading, output.h), "perfect": count, "unreliable": why or null,
+ *     "ports_used": {"open_tcp", "closed_tcp", "closed_udp"} (0: none),
+ *     "matches": [{"name", "accuracy", "line", "classes": [{"type", "vendor",
+ *     "family", "gen", "cpe": [...]}]}], "fingerprint": "OS:..." or null,
+ *     "distance": hops or null, "uptime": {"seconds", "lastboot"} or null,
+ *     "tcp_sequence": {"index", "difficulty", "values"} or null,
+ *     "ip_id_sequence", "tcp_ts_sequence": {"class", "values"} or null}}
  *   {"event":"end", "elapsed", "hosts_up", "hosts_total", "hosts_interrupted",
  *    "exit", "probes": {"sent", "retransmits", "replies", "timeouts", "drops"}}
  * ports_scanned counts the decided ports, ports_asked those of the list (null
@@ -88,6 +96,91 @@ static void service_fields(FILE *f, const struct service_info *si)
     }
 }
 
+static void os_class_object(FILE *f, const struct os_class *c)
+{
+    fprintf(f, "{\"type\":");
+    jstr(f, c->type);
+    fprintf(f, ",\"vendor\":");
+    jstr(f, c->vendor);
+    fprintf(f, ",\"family\":");
+    jstr(f, c->family);
+    fprintf(f, ",\"gen\":");
+    jstr(f, c->gen[0] ? c->gen : NULL);
+    fprintf(f, ",\"cpe\":[");
+    for (int i = 0; i < c->ncpe && i < OS_MAX_CPES; i++) {
+        fprintf(f, i ? "," : "");
+        jstr(f, c->cpe[i]);
+    }
+    fprintf(f, "]}");
+}
+
+/* {"class", "values"} of a sequence report, or null. */
+static void seq_object(FILE *f, const char *key, const char *cls, const char *values)
+{
+    fprintf(f, ",\"%s\":", key);
+    if (!cls) {
+        fprintf(f, "null");
+        return;
+    }
+    fprintf(f, "{\"class\":");
+    jstr(f, cls);
+    fprintf(f, ",\"values\":");
+    jstr(f, values[0] ? values : NULL);
+    fprintf(f, "}");
+}
+
+/* -O's findings: every match the matcher kept (best first, whatever the
+ * normal output names), nmap's verdict on them, and the rest of what the
+ * XML carries. */
+static void os_object(FILE *f, const struct run_info *ri, const struct os_result *os)
+{
+    static const char *const verdict[] = {[OSV_DETAILS] = "details", [OSV_GUESSES] = "guesses",
+                                          [OSV_NONE] = "none", [OSV_TOO_MANY] = "too_many"};
+    struct os_view v;
+    os_view_make(ri, os, &v);
+    fprintf(f, "{\"verdict\":\"%s\",\"perfect\":%u,\"unreliable\":", verdict[v.verdict], v.nperfect);
+    jstr(f, os->unreliable);
+    fprintf(f, ",\"ports_used\":{\"open_tcp\":%u,\"closed_tcp\":%u,\"closed_udp\":%u},\"matches\":[",
+            os->open_tcp, os->closed_tcp, os->closed_udp);
+    for (int i = 0; i < os->nmatch && i < OS_MAX_MATCHES; i++) {
+        const struct os_match *m = &os->m[i];
+        fprintf(f, "%s{\"name\":", i ? "," : "");
+        jstr(f, m->name);
+        fprintf(f, ",\"accuracy\":%u,\"line\":%u,\"classes\":[", m->accuracy, m->line);
+        for (int k = 0; k < m->nclass && k < OS_MAX_CLASSES; k++) {
+            fprintf(f, k ? "," : "");
+            os_class_object(f, &m->cls[k]);
+        }
+        fprintf(f, "]}");
+    }
+    fprintf(f, "],\"fingerprint\":");
+    jstr(f, os->fp[0] ? os->fp : NULL);
+    fprintf(f, ",\"distance\":");
+    if (os->distance != -1)
+        fprintf(f, "%d", os->distance);
+    else
+        fprintf(f, "null");
+    fprintf(f, ",\"uptime\":");
+    if (os->lastboot)
+        fprintf(f, "{\"seconds\":%llu,\"lastboot\":%.0f}", (unsigned long long)os->uptime_s,
+                os->lastboot);
+    else
+        fprintf(f, "null");
+    fprintf(f, ",\"tcp_sequence\":");
+    if (os->seq_class) {
+        fprintf(f, "{\"index\":%u,\"difficulty\":", os->seq_index);
+        jstr(f, os->seq_class);
+        fprintf(f, ",\"values\":");
+        jstr(f, os->seq_values[0] ? os->seq_values : NULL);
+        fprintf(f, "}");
+    } else {
+        fprintf(f, "null");
+    }
+    seq_object(f, "ip_id_sequence", os->ipid_class, os->ipid_values);
+    seq_object(f, "tcp_ts_sequence", os->ts_class, os->ts_values);
+    fprintf(f, "}");
+}
+
 static void host(void *stp, FILE *f, const struct run_info *ri, const struct host_result *h)
 {
     struct json_state *st = stp;
@@ -132,10 +225,16 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
         fprintf(f, "%s\"%s\":%u", i ? "," : "", state_name(v.order[i]), v.counts[v.order[i]]);
     fprintf(f, "},\"timed_out\":%s,\"confirm\":", h->timed_out ? "true" : "false");
     if (h->confirm.sampled)
-        fprintf(f, "{\"sampled\":%u,\"reset\":%u,\"proxied\":%s}}\n", h->confirm.sampled,
+        fprintf(f, "{\"sampled\":%u,\"reset\":%u,\"proxied\":%s}", h->confirm.sampled,
                 h->confirm.reset, confirm_proxied(h) ? "true" : "false");
     else
-        fprintf(f, "null}\n");
+        fprintf(f, "null");
+    fprintf(f, ",\"os\":");
+    if (h->os)
+        os_object(f, ri, h->os);
+    else
+        fprintf(f, "null");
+    fprintf(f, "}\n");
 }
 
 static void end(void *stp, FILE *f, const struct run_info *ri, const struct run_end *re)
