@@ -21,6 +21,7 @@ enum {
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
+    O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB,
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +70,11 @@ static const struct option long_opts[] = {
     {"disable-arp-ping", no_argument, 0, O_NO_ARP},
     {"iflist", no_argument, 0, O_IFLIST},
     {"lan", no_argument, 0, O_LAN},
+    {"osscan-guess", no_argument, 0, O_OSSCAN_GUESS},
+    {"fuzzy", no_argument, 0, O_OSSCAN_GUESS},
+    {"osscan-limit", no_argument, 0, O_OSSCAN_LIMIT},
+    {"max-os-tries", required_argument, 0, O_MAX_OS_TRIES},
+    {"osdb", required_argument, 0, O_OSDB},
     {0, 0, 0, 0},
 };
 
@@ -98,6 +104,10 @@ static const char usage[] =
     "  -sV: probe open ports for service and version (nmap-service-probes)\n"
     "  --version-intensity 0-9 (default 7)  --version-light (2)  --version-all (9)\n"
     "  --versiondb FILE: another probe database   --banners: show what open ports say first\n"
+    "OS DETECTION:\n"
+    "  -O: OS detection (nmap-os-db; needs raw-socket privilege)   -A: -O and -sV\n"
+    "  --osscan-guess/--fuzzy: show guesses too   --osscan-limit: only hosts with an open and a\n"
+    "      closed TCP port   --max-os-tries N (default 5)   --osdb FILE: another fingerprint database\n"
     "DEFENCE:\n"
     "  --detect -r FILE: report the scans in a pcap/pcapng capture\n"
     "  --detect [-e IFACE] [--detect-for TIME]: watch live traffic (default: any interface)\n"
@@ -532,6 +542,20 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_NO_ARP: c->ping.no_arp = true; return 0;
     case O_IFLIST: c->iflist = true; return 0;
     case O_LAN: c->lan = true; return 0;
+    case 'O': c->os = true; return 0;
+    case 'A': c->os = c->version = true; return 0;
+    case O_OSSCAN_GUESS: c->osscan_guess = true; return 0;
+    case O_OSSCAN_LIMIT: c->osscan_limit = true; return 0;
+    case O_MAX_OS_TRIES:
+        if (parse_uint(optarg, 1, 50, &v, e, "--max-os-tries") < 0)
+            return -1;
+        c->max_os_tries = (int)v;
+        return 0;
+    case O_OSDB:
+        if (strlen(optarg) >= sizeof c->osdb)
+            return err_set(e, "--osdb: path too long");
+        snprintf(c->osdb, sizeof c->osdb, "%s", optarg);
+        return 0;
     default: return err_set(e, "unknown option");
     }
 }
@@ -710,6 +734,8 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     if (!c->versiondb[0])
         snprintf(c->versiondb, sizeof c->versiondb, "%s/nmap-service-probes", dir);
     snprintf(c->payloaddb, sizeof c->payloaddb, "%s/nmap-payloads", dir);
+    if (!c->osdb[0])
+        snprintf(c->osdb, sizeof c->osdb, "%s/nmap-os-db", dir);
     snprintf(c->macprefixes, sizeof c->macprefixes, "%s/nmap-mac-prefixes", dir);
     struct portset *inc = NULL, *exc = NULL;
     int rc = 0;
@@ -730,6 +756,17 @@ static int build_ports(struct conf *c, const struct pending *pd, err_t *e)
     free(inc);
     free(exc);
     return rc;
+}
+
+/* nmap fingerprints IPv6 hosts with another method (a classifier over its
+ * own probes); scout has only the IPv4 one, and says so up front. */
+static int check_os_family(const struct conf *c, err_t *e)
+{
+    for (size_t i = 0; c->os && i < c->targets.n; i++)
+        if (c->targets.v[i].kind == TS_RANGE && c->targets.v[i].base.family == AF_INET6)
+            return err_set(e, "-O fingerprints IPv4 hosts only (nmap's IPv6 method is not implemented): "
+                              "drop -O for the IPv6 targets");
+    return 0;
 }
 
 /* -S must be of the targets' family: a scan of one family cannot have a
@@ -782,6 +819,7 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
     c->source_port = -1;
     c->scanflags = -1;
     c->version_intensity = 7;
+    c->max_os_tries = 5;
     struct pending pd = {.tlevel = 3};
     if (argc <= 1) {
         fputs(usage, stdout);
@@ -799,7 +837,7 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
      * that is gone when conf_parse runs again (the unit tests, the fuzzer). */
     optind = 0;
     int opt;
-    const char *shorts = c->detect ? ":s:P:p:o:i:T:S:e:g:d::vnRr:F6hV" : ":s:P:p:o:i:T:S:e:g:d::vnRrF6hV";
+    const char *shorts = c->detect ? ":s:P:p:o:i:T:S:e:g:d::vnRr:F6hVOA" : ":s:P:p:o:i:T:S:e:g:d::vnRrF6hVOA";
     while ((opt = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
         if (opt == '?') {
             if (optopt)
@@ -838,6 +876,8 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
         return err_set(e, "-sn scans no ports: drop -p or -sn");
     if (c->ping_only && c->ping_skip)
         return err_set(e, "-sn with -Pn would scan nothing: pick one");
+    if (c->ping_only && c->os)
+        return err_set(e, "-sn scans no ports, and -O needs an open and a closed port: drop -sn or -O");
     if (c->ping_skip && c->ping.probes)
         return err_set(e, "-Pn skips discovery: drop it or the -P probes");
     if (!c->seed_given) {
@@ -878,7 +918,7 @@ int conf_load(struct conf *c, err_t *e)
     if (!f) /* --detect: nothing to read */
         return 0;
     int rc = build_targets(c, &f->pd, f->first, f->argc, f->argv, e) < 0 || build_ports(c, &f->pd, e) < 0 ||
-                     check_source(c, e) < 0 || check_hostgroups(c, e) < 0
+                     check_source(c, e) < 0 || check_hostgroups(c, e) < 0 || check_os_family(c, e) < 0
                  ? -1
                  : 0;
     free(f);

@@ -94,8 +94,8 @@ int raw_handles_open(struct raw_handles *h, const struct conf *c, err_t *e)
         nifs = 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     h->nsnd = (uint32_t)MAX(1, MIN(cpus, ENGINE_THREADS));
-    /* UDP probes carry payloads */
-    uint32_t frame = c->udp || (c->ping.probes & PING_UDP) ? SEND_FRAME_LARGE : SEND_FRAME_SMALL;
+    /* UDP probes carry payloads (-O: U1's 300 bytes) */
+    uint32_t frame = c->udp || c->os || (c->ping.probes & PING_UDP) ? SEND_FRAME_LARGE : SEND_FRAME_SMALL;
     for (uint32_t t = 0; t < h->nsnd; t++)
         if (sender_open(&h->snd[t], &h->ni, ifs, nifs, frame, e) < 0)
             return -1;

@@ -80,7 +80,11 @@ int scan_open(const struct conf *c, struct scan_handles *h, err_t *e)
     bool raw_ping = !c->ping_skip && (c->ping.probes & ~(unsigned)PING_SYN);
     if (raw_ping && !raw_available())
         return err_set(e, "-PE, -PP, -PM, -PA, -PU and -PR send raw packets: they need root or CAP_NET_RAW (-PS does not)");
-    if (!scan_is_raw(c->scan) && !c->udp && !raw_ping && !(c->ping.probes && raw_available()))
+    if (c->os && !raw_available()) {
+        err_set(e, "-O sends raw probes: it needs root or CAP_NET_RAW");
+        return -2;
+    }
+    if (!scan_is_raw(c->scan) && !c->udp && !c->os && !raw_ping && !(c->ping.probes && raw_available()))
         return 0;
     if (c->udp && !raw_available())
         return err_set(e, "-sU sends raw UDP and reads ICMP errors: it needs root or CAP_NET_RAW");

@@ -1,6 +1,6 @@
 /* stages: the pipeline's steps over a host group, in order (stage.h):
- * discovery, the port scan, the SYN-proxy check, service detection and
- * reverse DNS.  Each is a thin adapter from the stage contract to the module
+ * discovery, the port scan, the SYN-proxy check, service detection, OS
+ * detection and reverse DNS.  Each is a thin adapter from the stage contract to the module
  * that does the work. */
 #include "stage.h"
 
@@ -352,6 +352,9 @@ static const struct stage_ops stage_rdns = {
     .name = "rdns", .wanted = rdns_wanted, .run = rdns_run,
 };
 
+/* ---- OS detection (os/osscan.c) ---- */
+extern const struct stage_ops stage_os;
+
 const struct stage_ops *const scan_stages[] = {
-    &stage_discover, &stage_portscan, &stage_vendor, &stage_confirm, &stage_vscan, &stage_rdns, NULL,
+    &stage_discover, &stage_portscan, &stage_vendor, &stage_confirm, &stage_vscan, &stage_os, &stage_rdns, NULL,
 };
