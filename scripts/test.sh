@@ -36,5 +36,6 @@ for t in fuzz_conf fuzz_services fuzz_targets fuzz_payloads fuzz_macvendor; do
         "build/fuzz/corpus-$t" 2>&1 | tail -1
 done
 ./build/fuzz/fuzz_netroute -max_total_time=20 -max_len=4096 2>&1 | tail -1
+./build/fuzz/fuzz_osprobe -max_total_time=20 -max_len=1024 2>&1 | tail -1
 echo "### lab tests"
 SCOUT="$PWD/build/san/scout" bash tests/lab/run-all.sh
