@@ -154,12 +154,19 @@ static void send_probe(struct osrun *x, struct oshost *o, enum os_probe p)
     x->env->stats->sent++;
 }
 
+static int by_addr(const void *a, const void *b)
+{
+    uint32_t x = ((const struct oshost *)a)->r.dst.u.v4, y = ((const struct oshost *)b)->r.dst.u.v4;
+    return x < y ? -1 : x > y;
+}
+
+/* The host a reply comes from (hosts are sorted by address: a group may
+ * hold thousands, and each sends a dozen replies). */
 static struct oshost *find_host(struct osrun *x, const struct addr *a)
 {
-    for (uint32_t i = 0; i < x->n; i++)
-        if (!x->hosts[i].done && addr_eq(&x->hosts[i].h->addr, a))
-            return &x->hosts[i];
-    return NULL;
+    struct oshost key = {.r.dst = *a};
+    struct oshost *o = bsearch(&key, x->hosts, x->n, sizeof *x->hosts, by_addr);
+    return o && !o->done ? o : NULL;
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *frame)
@@ -453,6 +460,7 @@ static int gather_hosts(struct osrun *x, struct group *g, err_t *e)
         else
             o->r.src = x->env->conf->source.family == AF_INET ? x->env->conf->source : pa.src;
     }
+    qsort(x->hosts, x->n, sizeof *x->hosts, by_addr);
     return 0;
 }
 
