@@ -64,6 +64,15 @@ const char *addr_str(const struct addr *a, char *buf, size_t len)
     return buf;
 }
 
+int addr_cmp(const struct addr *a, const struct addr *b)
+{
+    if (a->family != b->family)
+        return a->family == AF_INET ? -1 : 1;
+    if (a->family == AF_INET)
+        return a->u.v4 < b->u.v4 ? -1 : a->u.v4 > b->u.v4;
+    return memcmp(a->u.v6, b->u.v6, 16);
+}
+
 bool addr_eq(const struct addr *a, const struct addr *b)
 {
     if (a->family != b->family)

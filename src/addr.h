@@ -33,6 +33,8 @@ const char *addr_str(const struct addr *a, char *buf, size_t len);
 /* Same family and address; scopes count only when both have one (a reply
  * read off the wire has none, and is the target's). */
 bool addr_eq(const struct addr *a, const struct addr *b);
+/* A total order: IPv4 before IPv6, then by address (for sorting). */
+int addr_cmp(const struct addr *a, const struct addr *b);
 /* Adds an offset to an address (IPv6: to its low 64 bits). */
 struct addr addr_add(const struct addr *a, uint64_t off);
 void addr_to_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_storage *ss,
