@@ -25,6 +25,10 @@ pkgs=(
     libcap-ng-dev     # dropping privileges: clear every capability explicitly, not by setuid's side effect
     dnsmasq-base snmpd chrony  # the lab's UDP host: real DNS, SNMP and NTP servers for -sU
     ieee-data arp-scan # MAC vendors (the IEEE registries, read at run time); the ARP sweep benchmark peer
+    libsqlite3-dev    # the results store's embedded default (one file, no server)
+    libpq-dev postgresql # the results store on a server, for fleets; the tests start their own
+    libxml2-dev       # scout diff/import: reading nmap and masscan XML
+    slurmctld slurmd slurm-client munge # fleets: the tests' one-node Slurm cluster runs a --shard auto job array
 )
 missing=()
 for p in "${pkgs[@]}"; do
