@@ -67,6 +67,7 @@ struct loader {
     struct osdb_entry cur;     /* the entry being read */
     uint32_t cur_cpes;         /* db->ncpes when it began (for undoing) */
     uint32_t names[ENTRY_TESTS_MAX]; /* its tests' names so far */
+    uint32_t nnames;
 };
 
 static uint32_t hash_bytes(const void *p, size_t n, uint32_t h)
@@ -411,6 +412,7 @@ static void begin_entry(struct loader *L, char *line)
     L->bad = false;
     L->cur = (struct osdb_entry){.line = L->line, .first_test = L->net, .first_class = db->nclasses};
     L->cur_cpes = db->ncpes;
+    L->nnames = 0;
     char *hash = strchr(line, '#'); /* nmap ends the name there */
     if (hash)
         *hash = '\0';
@@ -503,16 +505,16 @@ static void test_line(struct loader *L, char *line)
         return;
     }
     uint32_t test = intern_str(L, name);
-    for (uint32_t i = 0; i < L->cur.ntest; i++)
+    for (uint32_t i = 0; i < L->nnames; i++)
         if (L->names[i] == test) {
             bad(L, "test %s twice", name);
             return;
         }
-    if (L->cur.ntest == ENTRY_TESTS_MAX) {
+    if (L->nnames == ENTRY_TESTS_MAX) {
         bad(L, "more than %d tests", ENTRY_TESTS_MAX);
         return;
     }
-    L->names[L->cur.ntest++] = test;
+    L->names[L->nnames++] = test;
     uint32_t ids[TEST_ATTRS_MAX];
     for (int i = 0; i < n && !L->oom; i++) {
         if (dup_attr(a, i) >= 0) {
@@ -525,8 +527,10 @@ static void test_line(struct loader *L, char *line)
         return;
     uint32_t id = intern_test(L, ids, (uint32_t)n);
     db->entry_tests = grown(L, db->entry_tests, &L->et_cap, L->net, sizeof *db->entry_tests);
-    if (!L->oom)
+    if (!L->oom) {
         db->entry_tests[L->net++] = id;
+        L->cur.ntest++;
+    }
 }
 
 /* One line of the file, without its line end; cut: it was longer than
