@@ -273,12 +273,12 @@ static void vwarn(struct loader *L, const char *tail, const char *fmt, va_list a
     L->warn(L->ctx, msg);
 }
 
-/* A line that is skipped alone. */
+/* A line (or part of one) is skipped; fmt says which. */
 __attribute__((format(printf, 2, 3))) static void warn(struct loader *L, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vwarn(L, "; line skipped", fmt, ap);
+    vwarn(L, "", fmt, ap);
     va_end(ap);
 }
 
@@ -372,7 +372,7 @@ static void points_line(struct loader *L, char *line)
     const char *why;
     int n = split_test(line, &name, a, &why);
     if (n < 0) {
-        warn(L, "'%s': %s", q, why);
+        warn(L, "'%s': %s; line skipped", q, why);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -380,7 +380,7 @@ static void points_line(struct loader *L, char *line)
         errno = 0;
         long v = strtol(a[i].val, &end, 10);
         if (!isdigit((unsigned char)a[i].val[0]) || *end || errno || v > POINTS_MAX) {
-            warn(L, "'%s': MatchPoints are whole numbers 0-%d", q, POINTS_MAX);
+            warn(L, "'%s': MatchPoints are whole numbers 0-%d; line skipped", q, POINTS_MAX);
             return;
         }
     }
@@ -391,11 +391,11 @@ static void points_line(struct loader *L, char *line)
             if (db->keys[k].test == test && db->keys[k].attr == attr)
                 break;
         if (k < db->nkeys) {
-            warn(L, "%s.%s has points twice: the first count", name, a[i].name);
+            warn(L, "%s.%s has points twice; the first count", name, a[i].name);
             continue;
         }
         if (db->nkeys == OSDB_NO_KEY) {
-            warn(L, "more than %u MatchPoints", OSDB_NO_KEY);
+            warn(L, "more than %u MatchPoints; the rest skipped", OSDB_NO_KEY);
             return;
         }
         db->keys = grown(L, db->keys, &L->keys_cap, db->nkeys, sizeof *db->keys);
@@ -550,7 +550,7 @@ static void feed(struct loader *L, char *line, bool cut)
             return;
         }
         if (L->state != SKIP)
-            warn(L, "a line longer than %d bytes", LINE_LEN_MAX - 1);
+            warn(L, "a line longer than %d bytes; line skipped", LINE_LEN_MAX - 1);
         return;
     }
     if (keyword(line, "Fingerprint")) {
@@ -561,7 +561,7 @@ static void feed(struct loader *L, char *line, bool cut)
     if (keyword(line, "MatchPoints")) {
         end_block(L);
         if (L->seen_points) {
-            warn(L, "a second MatchPoints section, ignored");
+            warn(L, "a second MatchPoints section; skipped");
             L->state = SKIP;
             return;
         }
@@ -572,7 +572,7 @@ static void feed(struct loader *L, char *line, bool cut)
     char q[48];
     switch (L->state) {
     case TOP:
-        warn(L, "'%s': not in a Fingerprint or MatchPoints section", clip(t, q, sizeof q));
+        warn(L, "'%s': not in a Fingerprint or MatchPoints section; line skipped", clip(t, q, sizeof q));
         return;
     case SKIP:
         return;

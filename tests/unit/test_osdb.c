@@ -188,6 +188,34 @@ void test_osdb_rank(void)
     CHECK(m[2].accuracy == 90 && m[2].line == 13);
     osdb_free(&db);
 
+    /* Ties and names as nmap 7.93 ranked them (this database via --datadir,
+     * -O against 127.0.0.1): the earlier of equals, the better of a name */
+    static const char nmapdb[] =
+        "MatchPoints\nT1(R=1%DF=1%T=1%S=1%A=1%F=1%RD=1%Q=13)\n\n"
+        "Fingerprint Dup\nT1(R=N%DF=Y%T=40%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Tie A\nT1(R=Y%DF=N%T=40%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Dup\nT1(R=N%DF=N%T=40%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Tie B\nT1(R=Y%DF=Y%T=41%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Dup2\nT1(R=N%DF=N%T=40%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Dup2\nT1(R=Y%DF=Y%T=40%S=A%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Dup\nT1(R=Y%DF=Y%T=40%S=A%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Lower\nT1(R=N%DF=N%T=40%S=O%A=S+%F=AS%RD=0%Q=)\n\n"
+        "Fingerprint Mid\nT1(R=Y%DF=Y%T=40%S=O%A=S+%F=AS%RD=0%Q=1|0)\n";
+    static const struct {
+        const char *name;
+        unsigned acc, line;
+    } saw[] = {{"Dup", 95, 4}, {"Tie A", 95, 7}, {"Tie B", 95, 13}, {"Dup2", 95, 19}, {"Lower", 90, 25}};
+    CHECK(parse(&db, nmapdb, &s, &e) == 0);
+    fp = fp_of(T1_SEEN);
+    struct os_match mm[8];
+    CHECK(osdb_match(&db, &fp, OSDB_GUESS_THRESHOLD, mm, 8) == ARRAY_LEN(saw));
+    for (size_t i = 0; i < ARRAY_LEN(saw); i++) {
+        CHECK_STR(mm[i].name, saw[i].name);
+        CHECK(mm[i].accuracy == saw[i].acc && mm[i].line == saw[i].line); /* nmap's lines less the Class lines */
+    }
+    osdb_free(&db);
+    fp = fp_of(SEEN10);
+
     /* 37 at 0.9 then a perfect one: 36 kept, the perfect first, the 37th
      * never in (the entrance rose a hair over 0.9), the 36th pushed out */
     n = (size_t)snprintf(text, sizeof text, "%s", POINTS10);
@@ -275,7 +303,7 @@ void test_osdb_malformed(void)
             fprintf(stderr, "    warning %u: line %u, want %u\n", i, s.lines[i], want[i]);
         CHECK(s.lines[i] == want[i]);
     }
-    CHECK_STR(s.last, "nmap-os-db line 34: a second MatchPoints section, ignored; line skipped");
+    CHECK_STR(s.last, "nmap-os-db line 34: a second MatchPoints section; skipped");
     CHECK(db.nentries == 2 && db.nkeys == 2);
     struct os_match m[2];
     struct osfp fp = fp_of("T1(R=Y%DF=N)");
