@@ -221,7 +221,9 @@ static char *gather(const char *text)
     return s;
 }
 
-/* Reads a run of name characters (at most max) into out; NULL if none or too long. */
+/* Reads a run of characters ok takes (at most max) into out; returns what
+ * follows, or NULL if too long, or empty where a name is wanted (a value
+ * may be empty: "O="). */
 static const char *word(const char *p, char *out, size_t max, bool (*ok)(char))
 {
     size_t n = 0;
