@@ -82,16 +82,19 @@ struct service_info {
 /* What -O concluded about one host (the os stage, os/osscan.c; owned
  * copies, so the outputs need no database). */
 #define OS_MAX_MATCHES 10
-#define OS_MAX_CLASSES 4
-#define OS_MAX_CPES 3
-#define OS_FP_MAX 1400 /* nmap's submission format: "OS:" lines of 71 columns */
+/* Debian's nmap-os-db has entries of up to 13 classes and classes of up to
+ * 8 CPEs, but only 10 entries pass 4 classes and 44 classes 3 CPEs: these
+ * bounds keep every other one whole at 30 KB a host. */
+#define OS_MAX_CLASSES 6
+#define OS_MAX_CPES 4
+#define OS_FP_MAX 1400 /* nmap's submission format: "OS:" lines of 75 columns */
 struct os_class {
-    char vendor[48], family[48], gen[24], type[64];
+    char vendor[40], family[32], gen[24], type[32];
     uint8_t ncpe;
-    char cpe[OS_MAX_CPES][96];
+    char cpe[OS_MAX_CPES][88];
 };
 struct os_match {
-    char name[160];
+    char name[200];
     uint8_t accuracy;  /* percent */
     uint32_t line;     /* of the entry in nmap-os-db */
     uint8_t nclass;
