@@ -39,6 +39,11 @@
 #       namespace, MACs from each IEEE registry size, one that answers only
 #       ARP/ND; behind .60, 198.18.4.0/29 and 2001:2:0:4::/64: hosts only IP
 #       probes find (lab_setup_disc; truth-disc).
+#   o1..o4 "personalities" (198.18.0.30-33, 2001:2::30-33): OS detection's hosts
+#       (issue 16): TCP 22 open, every other port closed (RST, UDP port
+#       unreachable), the ICMP rate limits lifted, and each its own TCP/IP
+#       stack sysctls, so that nmap -O fingerprints each differently
+#       (lab_setup_os; truth-o1..o4).
 #
 # 198.18.0.0/15 is the IPv4 benchmarking range (RFC 2544), 2001:2::/48 the
 # IPv6 one (RFC 5180); no traffic leaves the namespaces.  Every host has both
@@ -442,7 +447,7 @@ PY
 # over both families (the farm: one of its routed addresses too).
 lab_wait_ready() {
     local host ip port tries
-    for host in t1 t2 t3 t4 t5 t6 farm u1; do
+    for host in t1 t2 t3 t4 t5 t6 farm u1 $LAB_OS_HOSTS; do
         for ip in $(lab_ip "$host") $(lab_ip6 "$host") $([ $host = farm ] && echo $LAB_FARM_LAST); do
             for port in $(awk '$2 == "open" {print $1}' "$LAB_DIR/truth-$host"); do
                 for ((tries = 0; tries < 100; tries++)); do
@@ -461,6 +466,7 @@ lab_ip() {
     t1) echo $LAB_T1 ;; t2) echo $LAB_T2 ;; t3) echo $LAB_T3 ;; t4) echo $LAB_T4 ;; t5) echo $LAB_T5 ;;
     t6) echo $LAB_T6 ;; scan) echo $LAB_SCAN_IP ;; farm) echo $LAB_FARM_IP ;;
     u[1-9]) echo $LAB_NET.$((39 + ${1#u})) ;; # u1 = LAB_U1
+    o[1-4]) echo $LAB_NET.$((29 + ${1#o})) ;;
     esac
 }
 lab_ip6() {
@@ -468,6 +474,7 @@ lab_ip6() {
     t1) echo $LAB_T1_6 ;; t2) echo $LAB_T2_6 ;; t3) echo $LAB_T3_6 ;; t4) echo $LAB_T4_6 ;; t5) echo $LAB_T5_6 ;;
     t6) echo $LAB_T6_6 ;; scan) echo $LAB_SCAN_IP6 ;; farm) echo $LAB_FARM_IP6 ;;
     u[1-9]) echo 2001:2::$((39 + ${1#u})) ;; # u1 = LAB_U1_6
+    o[1-4]) echo 2001:2::$((29 + ${1#o})) ;;
     esac
 }
 
@@ -662,6 +669,61 @@ EOF
     done
 }
 
+# The OS detection hosts (issue 16).  One kernel serves every namespace, but
+# these sysctls are per network namespace on it (set and read back inside
+# one on 6.18: ip_default_ttl, tcp_timestamps, tcp_window_scaling, tcp_sack,
+# tcp_ecn, tcp_rmem; also ip_no_pmtu_disc, which changes nothing nmap sees:
+# DF stays set).  The interface's MTU sets the MSS the SYN-ACKs offer.
+#   o1 198.18.0.30  the kernel's defaults: TTL 64, timestamps with a per-
+#                   connection offset (=1: nmap's TS is noise), window scaling,
+#                   SACK, ECN when asked (=2)
+#   o2 198.18.0.31  TTL 128, no timestamps, no window scaling, no ECN
+#   o3 198.18.0.32  TTL 255, no SACK, timestamps without offsets (=2: TS=A)
+#   o4 198.18.0.33  TTL 32, no timestamps, SACK nor window scaling, an 8 KiB
+#                   receive buffer (window FF0), MTU 1400 (MSS 550)
+# (tcp_ecn 3-5, AccECN, are refused by this kernel; tcp_ecn=1 answers as 2.)
+# nmap -O --osscan-guess finds no exact match for any; its first guesses:
+# o1 Linux 5.3 - 5.4 (96%), o2 a four-way tie at 91% (OpenWrt Kamikaze
+# 7.09, Asus RT-N10, Linux 2.6.18, AXIS 211A), o3 Linux 5.3 - 5.4 and 4.15 -
+# 5.6 (92%), o4 Linux 3.1 and 3.2 (91%), the next a point below (test_os.sh
+# and oscheck.py say which values vary).  The tcp_* sysctls shape IPv6 alike; the
+# TTLs are IPv4's only.  Locally administered MACs 02:4f:53:00:00:3N keep
+# SCAN's M= the same from lab to lab.  The listener binds :: (both
+# families, one process per host).
+LAB_OS_HOSTS="o1 o2 o3 o4"
+lab_os_sysctls() { # HOST: its sysctls, one NAME=VALUE each (commas for spaces)
+    case $1 in
+    o1) ;;
+    o2) echo net.ipv4.ip_default_ttl=128 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_window_scaling=0 net.ipv4.tcp_ecn=0 ;;
+    o3) echo net.ipv4.ip_default_ttl=255 net.ipv4.tcp_sack=0 net.ipv4.tcp_timestamps=2 ;;
+    o4) echo net.ipv4.ip_default_ttl=32 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 \
+        net.ipv4.tcp_window_scaling=0 net.ipv4.tcp_rmem=4096,8192,8192 ;;
+    esac
+}
+
+# HOST: one personality host, its veth made in place (lab_add_host moves
+# one between namespaces: 100 ms a host, 30 this way).
+lab_os_host() {
+    local h=$1 ns sw kv args=(); ns=$(lab_ns "$1") sw=$(lab_ns sw)
+    lab_add_ns "$h" || return 1
+    ip link add eth0 netns "$ns" address "02:4f:53:00:00:3$((${h#o} - 1))" $([ "$h" = o4 ] && echo mtu 1400) \
+        type veth peer name "${LAB_PREFIX}$h" netns "$sw" || return 1
+    ip -n "$ns" addr add "$(lab_ip "$h")/24" dev eth0
+    lab_addr6 "$h" eth0 "$(lab_ip6 "$h")/64"
+    ip -n "$ns" link set eth0 up
+    ip -n "$sw" link set "${LAB_PREFIX}$h" master br0 up
+    for kv in $(lab_os_sysctls "$h"); do args+=("${kv//,/ }"); done
+    lab_no_icmp_limit "$h"
+    [ ${#args[@]} = 0 ] || lab_in "$h" sysctl -qw "${args[@]}" >/dev/null || return 1
+    lab_in "$h" python3 "$LAB_SRC/listen.py" --addr :: 22 >/dev/null 2>&1 &
+    lab_truth "$h" "default closed conn-refused" "22 open syn-ack"
+}
+
+lab_setup_os() {
+    local h
+    for h in $LAB_OS_HOSTS; do lab_os_host "$h" || return 1; done
+}
+
 lab_up() {
     [ "$(id -u)" = 0 ] || { echo "lab: must run as root" >&2; return 1; }
     LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -677,6 +739,7 @@ lab_up() {
     lab_add_host t6 $LAB_T6 $LAB_T6_6 || return 1
     lab_add_udp_host u1 || return 1
     lab_setup_disc || return 1
+    lab_setup_os || return 1
     lab_setup_t1 && lab_setup_t2 && lab_setup_t3 && lab_setup_lossy && lab_setup_bottleneck &&
         lab_setup_farm && lab_setup_t6 && lab_wait_ready
 }
