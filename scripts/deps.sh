@@ -40,3 +40,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# munge's, slurmctld's and slurmd's postinst enable (and, under systemd, start)
+# system daemons; the fleet tests start their own (tests/lab/slurm.sh), so
+# the ones installed just now are stopped and disabled (never a Slurm that
+# was there before).  Without systemd (a policy-rc.d) none was started.
+if [ -d /run/systemd/system ]; then
+    for p in "${missing[@]}"; do
+        case $p in munge | slurmctld | slurmd) systemctl disable --now "$p" >/dev/null 2>&1 || : ;; esac
+    done
+fi
