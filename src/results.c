@@ -129,3 +129,23 @@ bool confirm_proxied(const struct host_result *h)
 {
     return h->confirm.sampled && h->confirm.reset * 2 >= h->confirm.sampled;
 }
+
+static bool same_class(const struct os_class *a, const struct os_class *b)
+{
+    return !strcmp(a->vendor, b->vendor) && !strcmp(a->family, b->family) && !strcmp(a->type, b->type) &&
+           !strcmp(a->gen, b->gen);
+}
+
+void os_classified_add(struct os_result *res, const struct os_match *m, bool perfect)
+{
+    for (int k = 0; k < m->nclass && k < OS_MAX_CLASSES && res->nclassified < OS_MAX_CLASSIFIED; k++) {
+        bool dup = false;
+        for (int j = 0; j < res->nclassified && !dup; j++)
+            dup = same_class(&res->classified[j], &m->cls[k]);
+        if (dup)
+            continue;
+        res->classified_acc[res->nclassified] = m->accuracy;
+        res->classified[res->nclassified++] = m->cls[k];
+        res->nclassified_perfect += perfect;
+    }
+}

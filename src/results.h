@@ -87,6 +87,7 @@ struct service_info {
  * bounds keep every other one whole at 30 KB a host. */
 #define OS_MAX_CLASSES 6
 #define OS_MAX_CPES 4
+#define OS_MAX_CLASSIFIED 16 /* past 10 imperfect or 8 families nmap prints none */
 #define OS_FP_MAX 1400 /* nmap's submission format: "OS:" lines of 75 columns */
 struct os_class {
     char vendor[40], family[32], gen[24], type[32];
@@ -107,6 +108,13 @@ struct os_result {
     bool perfect;            /* nmatch > 0 and the first is 100 % */
     struct os_match m[OS_MAX_MATCHES];
     const char *unreliable;  /* why a match would be unreliable, or NULL (static) */
+    /* nmap's classification (populateClassification) over every ranked match
+     * (up to 36, not only the listed ones): distinct classes in match order,
+     * each with the accuracy of its first match; what "Device type:",
+     * "Running:" and "OS CPE:" are made of */
+    uint8_t nclassified, nclassified_perfect;
+    uint8_t classified_acc[OS_MAX_CLASSIFIED];
+    struct os_class classified[OS_MAX_CLASSIFIED];
     char fp[OS_FP_MAX];      /* the fingerprint, "OS:SCAN(...)..." lines, "" if none */
     int distance;            /* hops, -1 unknown */
     /* -v: nmap's uptime guess and sequence reports (0 / NULL: none) */
@@ -156,6 +164,10 @@ struct group {
                                   whatever order hosts[] is later sorted in */
     uint32_t stride;
 };
+
+/* Adds m's classes not yet in res->classified (nmap's populateClassification
+ * step for one ranked match; perfect: m is a 100 % match). */
+void os_classified_add(struct os_result *res, const struct os_match *m, bool perfect);
 
 const char *state_name(enum port_state s);
 const char *reason_name(enum reason r);

@@ -388,6 +388,19 @@ static void fill_fingerprint(const struct oshost *o, struct os_result *res)
     osfmt_submission(&sc, &o->best, res->fp, sizeof res->fp);
 }
 
+/* nmap's classification: the distinct classes of every ranked match, best
+ * first; once a perfect match's are in, imperfect ones add nothing. */
+static void classify(const struct osdb *db, const struct osfp *fp, struct os_result *res)
+{
+    struct osdb_rank rank;
+    osdb_rank(db, fp, OSDB_GUESS_THRESHOLD, &rank);
+    struct os_match m;
+    for (uint32_t i = 0; i < rank.n && !(res->nclassified_perfect && i >= rank.nperfect); i++) {
+        osdb_fill(db, rank.hit[i].entry, rank.hit[i].accuracy, &m);
+        os_classified_add(res, &m, i < rank.nperfect);
+    }
+}
+
 static void finish_host(struct osrun *x, struct oshost *o)
 {
     if (o->best_acc < 0)
@@ -401,8 +414,10 @@ static void finish_host(struct osrun *x, struct oshost *o)
     res->closed_udp = r->u1.got ? r->closed_udp : 0;
     bool no_match;
     res->unreliable = weakness(r, &o->best, &no_match);
-    if (!no_match)
+    if (!no_match) {
         res->nmatch = (uint8_t)osdb_match(x->db, &o->best, OSDB_GUESS_THRESHOLD, res->m, OS_MAX_MATCHES);
+        classify(x->db, &o->best, res);
+    }
     res->perfect = res->nmatch && res->m[0].accuracy == 100;
     res->distance = distance_of(o);
     fill_report(o, res);

@@ -259,44 +259,23 @@ static void mac_line(FILE *f, const struct host_result *h)
 }
 
 /* nmap's classification of an OS result (FingerPrintResults::
- * populateClassification): the classes of the matches, best match first, each
- * (vendor, family, type, generation) once with the accuracy of the first
- * match that has it; once a perfect match is in, the imperfect ones add
- * nothing.  nmap keeps 36 classes; a perfect match's class beyond them
- * makes it give up (false). */
-#define OS_CLASSES_KEPT 36
+ * populateClassification), made by the OS stage over every ranked match:
+ * distinct classes, best match first, with their accuracies. */
 struct os_classes {
-    const struct os_class *c[OS_CLASSES_KEPT];
-    uint8_t acc[OS_CLASSES_KEPT];
+    const struct os_class *c[OS_MAX_CLASSIFIED];
+    uint8_t acc[OS_MAX_CLASSIFIED];
     int n, nperfect;
 };
 
-static bool same_class(const struct os_class *a, const struct os_class *b)
-{
-    return !strcmp(a->vendor, b->vendor) && !strcmp(a->family, b->family) &&
-           !strcmp(a->type, b->type) && !strcmp(a->gen, b->gen);
-}
-
 static bool os_classify(const struct os_result *os, int nperfect, struct os_classes *r)
 {
-    r->n = r->nperfect = 0;
-    for (int m = 0; m < os->nmatch && m < OS_MAX_MATCHES; m++)
-        for (int k = 0; k < os->m[m].nclass && k < OS_MAX_CLASSES; k++) {
-            const struct os_class *c = &os->m[m].cls[k];
-            bool dup = false;
-            for (int i = 0; i < r->n && !dup; i++)
-                dup = same_class(r->c[i], c);
-            if (dup)
-                continue;
-            if (r->n == OS_CLASSES_KEPT)
-                return m >= nperfect && r->n > 0;
-            if (r->nperfect > 0 && m >= nperfect)
-                return true;
-            r->c[r->n] = c;
-            r->acc[r->n] = os->m[m].accuracy;
-            r->nperfect += m < nperfect;
-            r->n++;
-        }
+    (void)nperfect;
+    r->n = os->nclassified;
+    r->nperfect = os->nclassified_perfect;
+    for (int i = 0; i < r->n; i++) {
+        r->c[i] = &os->classified[i];
+        r->acc[i] = os->classified_acc[i];
+    }
     return r->n > 0;
 }
 

@@ -89,10 +89,22 @@ static struct os_match *add_match(struct os_result *os, const char *name, int ac
     return m;
 }
 
+/* The OS stage's classification of the matches as they stand (the stage
+ * ranks more than it lists; here the listed ones are all there are). */
+static void reclassify(struct os_result *os)
+{
+    if (!os)
+        return;
+    os->nclassified = os->nclassified_perfect = 0;
+    for (int i = 0; i < os->nmatch && !(os->nclassified_perfect && os->m[i].accuracy < 100); i++)
+        os_classified_add(os, &os->m[i], os->m[i].accuracy == 100);
+}
+
 /* One host through a format; with_run adds begin and end (one host up). */
 static char *render(const struct output_ops *ops, const struct conf *c, const struct host_result *h,
                     bool with_run)
 {
+    reclassify(h->os);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
