@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "scanrec.h"
 #include "util.h"
@@ -37,6 +38,15 @@ int store_open(struct store **s, const char *spec, err_t *e);
 void store_close(struct store *s);
 /* What the store is, for messages: the file path or the URL without its password. */
 const char *store_name(const struct store *s);
+/* Privileges: open the store while privileged, then write after the drop.
+ * A SQLite store keeps the descriptors (database, -wal, -shm) it opened,
+ * so writes work after the drop whoever owns the files and wherever they
+ * are (/root included); this call only gives uid:gid the files and
+ * directories store_open created, so that a store `sudo scout` made for
+ * its caller is the caller's afterwards.  Call it just before dropping to
+ * SUDO_UID, not when becoming nobody (nobody needs no file, and should own
+ * none).  A no-op for PostgreSQL. */
+int store_chown(struct store *s, uid_t uid, gid_t gid, err_t *e);
 
 /* A new scan row: sc's key, args, version, seed, shard and start (hosts
  * ignored).  Sets sc->id. */
@@ -55,7 +65,10 @@ int store_scan_end(struct store *s, int64_t scan, double end, bool finished, err
 int store_last_scan(struct store *s, bool unfinished_only, int64_t *id, err_t *e);
 /* A scan by id, merged with every other row of its key (the shards of a
  * fleet): hosts sorted, a host reported by several shards merged port by
- * port.  The caller frees it with scanrec_free. */
+ * port (the union; up if any shard saw it up).  Identity (key, args,
+ * version, seed) is id's row; start the earliest, end the latest; finished
+ * once every shard 1..shard_n has a finished row; shard_k 0 when several
+ * rows were merged.  The caller frees it with scanrec_free. */
 int store_load(struct store *s, int64_t id, struct rec_scan *out, err_t *e);
 /* The scan's checkpoint (malloc'd, *blob NULL and *len 0 when none). */
 int store_get_checkpoint(struct store *s, int64_t scan, void **blob, size_t *len, err_t *e);

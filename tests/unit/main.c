@@ -32,7 +32,10 @@ int unit_failures;
     X(test_macvendor_levels) X(test_macvendor_csv) X(test_macvendor_corrupt) X(test_macvendor_nmap) X(test_macvendor_files) X(test_macvendor_debian) \
     X(test_osdb_expressions) X(test_osdb_points) X(test_osdb_rank) X(test_osdb_malformed) X(test_osdb_errors) X(test_osdb_debian) \
     X(test_osfmt_nmap_text) X(test_osfmt_roundtrip) X(test_osfmt_parse_errors) \
-    X(test_shardenv_slurm) X(test_shardenv_k8s) X(test_shardenv_errors) X(test_shardenv_key) X(test_shardenv_k8s_manifest)
+    X(test_shardenv_slurm) X(test_shardenv_k8s) X(test_shardenv_errors) X(test_shardenv_key) X(test_shardenv_k8s_manifest) \
+    X(test_store_roundtrip) X(test_store_merge) X(test_store_last_and_checkpoint) X(test_store_import) \
+    X(test_store_packing) X(test_store_bad_files) X(test_store_locked) X(test_store_full_disk) \
+    X(test_store_bad_urls) X(test_store_default_path) X(test_store_privileges)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)
