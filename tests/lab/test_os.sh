@@ -329,3 +329,18 @@ test_os_bad_db() {
     check "... and the rest of the database is used: o2 is still 'Scout lab o2'" \
         grep -qx "OS details: Scout lab o2" "$WORK/os-baddb.nmap"
 }
+
+# -A is -O and -sV (nmap's traceroute and scripts are not part of scout);
+# --fuzzy is --osscan-guess's other name.
+test_os_aggressive() {
+    local ip
+    ip=$(lab_ip o1)
+    os_run scout aggr -A -p 1,22 "$ip"
+    check "-A: exit 0" test "$(cat "$WORK/os-aggr.rc")" = 0
+    check "-A runs OS detection (<os> with a match)" grep -q "<osmatch name=" "$WORK/os-aggr.xml"
+    check "-A runs version detection (<service ... method=\"probed\"> or a -sV fingerprint)" \
+        grep -qE "method=\"probed\"|servicefp=" "$WORK/os-aggr.xml"
+    os_run scout fuzzy -O --fuzzy -p 1,22 "$ip"
+    check "--fuzzy lists nmap's aggressive guesses, as --osscan-guess does" \
+        grep -q "^Aggressive OS guesses: " "$WORK/os-fuzzy.out"
+}
