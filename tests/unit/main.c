@@ -12,6 +12,7 @@ int unit_failures;
     X(test_classify_connect) X(test_cookie_siphash) X(test_packet_roundtrip) X(test_packet_malformed) X(test_packet_checksums) X(test_classify_raw) X(test_probe_tcp_modules) X(test_probe_rejects)                                                  \
     X(test_output_formats) X(test_output_folding)                               \
     X(test_xmlscan_nmap) X(test_xmlscan_masscan) X(test_xmlscan_refusals) X(test_xmlscan_truncated) X(test_diff_pairs) \
+    X(test_diff_text_ndiff) X(test_diff_text_cases) X(test_diff_json) \
     X(test_osprobe_build) X(test_osprobe_linux) X(test_osprobe_hostile) \
     X(test_output_os_perfect) X(test_output_os_guesses) X(test_output_os_none) X(test_output_os_xml_valid) \
     X(test_conf_errors) X(test_conf_timing_order) X(test_detect_trw) X(test_detect_one_way) X(test_detect_ping_silence) X(test_detect_tool_marks) X(test_detect_tick) X(test_match_templates) \

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include "cmd_diff.h"
 #include "diff.h"
 #include "unit.h"
 #include "xmlscan.h"
@@ -14,6 +17,9 @@ void test_xmlscan_masscan(void);
 void test_xmlscan_refusals(void);
 void test_xmlscan_truncated(void);
 void test_diff_pairs(void);
+void test_diff_text_ndiff(void);
+void test_diff_text_cases(void);
+void test_diff_json(void);
 
 /* Before: 10.0.0.2 (MAC, PTR name, OS, ports folded as nmap folds them,
  * probed and table services, UDP), 10.0.0.3 up, 10.0.0.10 (gone after),
@@ -425,6 +431,228 @@ void test_diff_pairs(void)
     CHECK(np == 30 && pv[29].kind == DIFF_DISAPPEARED && pv[29].a && !pv[29].b);
     free(pv);
     free(hs);
+    services_free(svc);
+    scanrec_free(&a);
+    scanrec_free(&b);
+}
+
+/* What `ndiff report_a.xml report_b.xml` (Debian's ndiff 7.93, TZ=UTC)
+ * prints, byte for byte. */
+static const char ndiff_ab[] =
+    "-Nmap 7.93 scan initiated Tue Nov 24 06:00:00 2026 as: nmap -sV -sU -sS -p T:1-1000,U:53 10.0.0.0/28\n"
+    "+Nmap 7.93 scan initiated Wed Nov 25 06:00:00 2026 as: nmap -sV -sU -sS -p T:1-1000,U:53 10.0.0.0/28\n"
+    "\n"
+    "-10.0.0.10:\n"
+    "-Host is up.\n"
+    "-PORT   STATE    SERVICE VERSION\n"
+    "-21/tcp open     ftp\n"
+    "-23/tcp filtered telnet\n"
+    "\n"
+    " alpha.example (10.0.0.2, 02:00:0A:00:00:02):\n"
+    "-Not shown: 997 closed ports\n"
+    "+Not shown: 998 closed ports\n"
+    " PORT   STATE         SERVICE VERSION\n"
+    "-22/tcp open          ssh     OpenSSH 9.2p1 Debian 2+deb12u3 (protocol 2.0)\n"
+    "+22/tcp open          ssh     OpenSSH 9.2p1 Debian 2+deb12u4 (protocol 2.0)\n"
+    "-53/udp open          domain  dnsmasq 2.89\n"
+    "+53/udp open|filtered domain\n"
+    "-80/tcp open          http\n"
+    "\n"
+    " 10.0.0.3:\n"
+    "-Host is up.\n"
+    "+Host is down.\n"
+    " PORT   STATE SERVICE VERSION\n"
+    "-25/tcp open  smtp\n"
+    "\n"
+    "+10.0.0.9, 02:00:0A:00:00:09:\n"
+    "+Host is up.\n"
+    "+PORT     STATE SERVICE VERSION\n"
+    "+8080/tcp open  http    Jetty 9.4\n"
+    "+OS details:\n"
+    "+  Linux 4.15 - 5.8\n";
+
+typedef int (*writer)(FILE *, const struct rec_scan *, const struct rec_scan *, const struct services *,
+                      uint64_t *, err_t *);
+
+/* The diff of two scans as a string (caller frees). */
+static char *render(writer w, const struct rec_scan *a, const struct rec_scan *b, const struct services *svc,
+                    uint64_t *changes)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    err_t e;
+    CHECK(f && w(f, a, b, svc, changes, &e) == 0);
+    fclose(f);
+    return out;
+}
+
+static void utc(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+
+void test_diff_text_ndiff(void)
+{
+    utc();
+    struct rec_scan a, b;
+    err_t e;
+    struct services *svc = NULL;
+    CHECK(read_str(report_a, &a, &e) == 0 && read_str(report_b, &b, &e) == 0);
+    CHECK(services_load(&svc, NULL, &e) == 0);
+    uint64_t changes = 0;
+    char *out = render(diff_write_text, &a, &b, svc, &changes);
+    CHECK_STR(out, ndiff_ab);
+    CHECK(changes == 11);
+    free(out);
+    /* the same scan: nothing, not even the banner */
+    out = render(diff_write_text, &a, &a, svc, &changes);
+    CHECK_STR(out, "");
+    CHECK(changes == 0);
+    free(out);
+    /* only the banners differ: printed, and still the same (ndiff's exit 0) */
+    double start = b.start;
+    b.start = a.start + 1;
+    out = render(diff_write_text, &b, &b, svc, &changes);
+    CHECK(changes == 0);
+    free(out);
+    b.start = start;
+    services_free(svc);
+    scanrec_free(&a);
+    scanrec_free(&b);
+}
+
+static struct rec_host host(uint32_t ip, struct rec_port *p, uint32_t n)
+{
+    return (struct rec_host){.addr = addr_v4(ip), .status = HOST_UP, .ports = p, .nports = n};
+}
+
+/* Where scout's text says more than ndiff's, and the table's layout. */
+void test_diff_text_cases(void)
+{
+    utc();
+    uint64_t changes;
+    /* a port that moved between two folded states, the counts unchanged:
+     * ndiff sees nothing, scout lists it */
+    struct rec_port pa[52], pb[52];
+    for (int i = 0; i < 52; i++) {
+        pa[i] = (struct rec_port){.proto = PROTO_TCP, .port = (uint16_t)(i + 1), .state = i < 26 ? PS_CLOSED : PS_FILTERED};
+        pb[i] = pa[i];
+    }
+    pb[0].state = PS_FILTERED, pb[26].state = PS_CLOSED;
+    struct rec_host ha = host(0xC0000201, pa, 52), hb = host(0xC0000201, pb, 52);
+    struct rec_scan a = {.hosts = &ha, .nhosts = 1}, b = {.hosts = &hb, .nhosts = 1};
+    char *out = render(diff_write_text, &a, &b, NULL, &changes);
+    CHECK_STR(out, "\n"
+                   " 192.0.2.1:\n"
+                   " PORT   STATE    SERVICE VERSION\n"
+                   "-1/tcp  closed\n"
+                   "+1/tcp  filtered\n"
+                   "-27/tcp filtered\n"
+                   "+27/tcp closed\n");
+    CHECK(changes == 2);
+    free(out);
+
+    /* a host's name changed: one host (ndiff, which keys hosts by name too,
+     * would print two); its tunnel-only service change is one too; widths
+     * count characters, not bytes */
+    struct rec_port qa = {.proto = PROTO_TCP, .port = 443, .state = PS_OPEN, .service = "http", .product = "Zürich httpd"};
+    struct rec_port qb = qa;
+    qb.tunnel = "ssl";
+    ha = host(0xC0000201, &qa, 1), hb = host(0xC0000201, &qb, 1);
+    ha.name = "old.example", hb.name = "new.example";
+    hb.has_mac = true, memcpy(hb.mac, "\x02\x00\x00\x00\x00\x01", 6);
+    out = render(diff_write_text, &a, &b, NULL, &changes);
+    CHECK_STR(out, "\n"
+                   "-old.example (192.0.2.1):\n"
+                   "+new.example (192.0.2.1, 02:00:00:00:00:01):\n"
+                   " PORT    STATE SERVICE  VERSION\n"
+                   "-443/tcp open  http     Zürich httpd\n"
+                   "+443/tcp open  ssl/http Zürich httpd\n");
+    CHECK(changes == 2);
+    free(out);
+
+    /* OS and status; a name with a newline stays on its line */
+    ha = host(0xC0000201, NULL, 0), hb = host(0xC0000201, NULL, 0);
+    ha.os = "Linux 5.X", hb.os = "Linux 6.X\nfake line", hb.status = HOST_DOWN;
+    out = render(diff_write_text, &a, &b, NULL, &changes);
+    CHECK_STR(out, "\n"
+                   " 192.0.2.1:\n"
+                   "-Host is up.\n"
+                   "+Host is down.\n"
+                   " OS details:\n"
+                   "-  Linux 5.X\n"
+                   "+  Linux 6.X?fake line\n");
+    CHECK(changes == 1);
+    free(out);
+
+    /* ndiff's banner: scout's reports say scanner="nmap" version="scout-X" */
+    struct rec_scan sa = {.version = "scout 0.1.0", .args = "scout -sT x", .start = 1795500000},
+                    sb = {.version = "masscan 1.3.2", .start = 1795500000};
+    out = render(diff_write_text, &sa, &sb, NULL, &changes);
+    CHECK_STR(out, "-Nmap scout-0.1.0 scan initiated Tue Nov 24 06:00:00 2026 as: scout -sT x\n"
+                   "+masscan 1.3.2 scan initiated Tue Nov 24 06:00:00 2026\n");
+    CHECK(changes == 0);
+    free(out);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+void test_diff_json(void)
+{
+    struct rec_scan a, b;
+    err_t e;
+    struct services *svc = NULL;
+    CHECK(read_str(report_a, &a, &e) == 0 && read_str(report_b, &b, &e) == 0);
+    CHECK(services_load(&svc, NULL, &e) == 0);
+    uint64_t changes = 0;
+    char *out = render(diff_write_json, &a, &b, svc, &changes);
+    CHECK(changes == 11 && count_lines(out) == 11);
+    /* one object a line, hosts first, in ndiff's order */
+    const char *want[] = {
+        "{\"change\":\"disappeared\",\"host\":\"10.0.0.10\",\"port\":null,\"proto\":null,\"from\":{\"status\":\"up\","
+        "\"name\":null,\"mac\":null,\"os\":null,\"not_shown\":{}},\"to\":null}\n",
+        "{\"change\":\"changed\",\"host\":\"10.0.0.2\",\"port\":null,\"proto\":null,\"from\":{\"status\":\"up\","
+        "\"name\":\"alpha.example\",\"mac\":\"02:00:0A:00:00:02\",\"os\":\"Linux 5.0 - 5.14\",\"not_shown\":{\"closed\":997}},"
+        "\"to\":{\"status\":\"up\",\"name\":\"alpha.example\",\"mac\":\"02:00:0A:00:00:02\",\"os\":\"Linux 5.0 - 5.14\","
+        "\"not_shown\":{\"closed\":998}}}\n",
+        "{\"change\":\"changed\",\"host\":\"10.0.0.2\",\"port\":80,\"proto\":\"tcp\",\"from\":{\"state\":\"open\","
+        "\"reason\":\"syn-ack\",\"service\":\"http\",\"product\":null,\"version\":null,\"extrainfo\":null,\"tunnel\":null},"
+        "\"to\":{\"state\":\"closed\",\"reason\":\"reset\",\"service\":\"http\",\"product\":null,\"version\":null,"
+        "\"extrainfo\":null,\"tunnel\":null}}\n",
+        "{\"change\":\"appeared\",\"host\":\"10.0.0.9\",\"port\":8080,\"proto\":\"tcp\",\"from\":null,\"to\":{\"state\":"
+        "\"open\",\"reason\":\"syn-ack\",\"service\":\"http\",\"product\":\"Jetty\",\"version\":\"9.4\","
+        "\"extrainfo\":null,\"tunnel\":null}}\n",
+    };
+    const char *at = out;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *hit = at ? strstr(at, want[i]) : NULL;
+        if (!hit) {
+            unit_failures++;
+            fprintf(stderr, "    JSON lacks (in order): %s", want[i]);
+        }
+        at = hit;
+    }
+    free(out);
+    out = render(diff_write_json, &a, &a, svc, &changes);
+    CHECK_STR(out, "");
+    CHECK(changes == 0);
+    free(out);
+    /* strings: escaped, and bytes that are not UTF-8 replaced */
+    struct rec_port p = {.proto = PROTO_TCP, .port = 1, .state = PS_OPEN, .product = "a\"b\\c\x01\xff\xc3\xa9"};
+    struct rec_host h = host(0xC0000201, &p, 1);
+    struct rec_scan s = {.hosts = &h, .nhosts = 1}, none = {0};
+    out = render(diff_write_json, &none, &s, NULL, &changes);
+    CHECK(out && strstr(out, "\"product\":\"a\\\"b\\\\c\\u0001\\ufffd\xc3\xa9\"") != NULL);
+    CHECK(changes == 2);
+    free(out);
     services_free(svc);
     scanrec_free(&a);
     scanrec_free(&b);
