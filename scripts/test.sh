@@ -28,9 +28,9 @@ eth = b"\x00" * 12 + b"\x08\x00" + ip
 sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 256, 1)
                         + struct.pack("<IIII", 1, 0, len(eth), len(eth)) + eth)' >build/fuzz/corpus-capture/seed1
 ./build/fuzz/fuzz_capture -max_total_time=20 -max_len=2048 build/fuzz/corpus-capture 2>&1 | tail -1
-# The command line, nmap-services, -iL files, nmap-payloads, the MAC registries, nmap-os-db and OS fingerprint texts, from their committed seeds
+# The command line, nmap-services, -iL files, nmap-payloads, the MAC registries, nmap-os-db, OS fingerprint texts and nmap XML reports, from their committed seeds
 # (copied: libFuzzer adds to the corpus it is given).
-for t in fuzz_conf fuzz_services fuzz_targets fuzz_payloads fuzz_macvendor fuzz_osdb fuzz_osfmt; do
+for t in fuzz_conf fuzz_services fuzz_targets fuzz_payloads fuzz_macvendor fuzz_osdb fuzz_osfmt fuzz_xmlscan; do
     rm -rf "build/fuzz/corpus-$t" && cp -r "fuzz/corpus/$t" "build/fuzz/corpus-$t"
     ./build/fuzz/$t -max_total_time=20 -max_len=4096 -artifact_prefix="$PWD/build/fuzz/" \
         "build/fuzz/corpus-$t" 2>&1 | tail -1

@@ -104,7 +104,7 @@ struct px {
     /* its <extraports> being read */
     int extra_state;
     /* the port being read */
-    bool in_port, has_state, cpe_seen, skip_service;
+    bool in_port, has_state, service_seen, cpe_seen, skip_service;
     long port_line;
     struct rec_port port;
     char cpe[CPE_MAX];
@@ -407,7 +407,7 @@ static int port_begin(struct px *p)
     p->port.proto = (uint8_t)pr;
     p->port.port = (uint16_t)v;
     p->in_port = true;
-    p->has_state = p->cpe_seen = false;
+    p->has_state = p->service_seen = p->cpe_seen = false;
     p->port_line = node_line(p);
     return 0;
 }
@@ -445,18 +445,18 @@ static int on_state(struct px *p)
  * masscan's <service> is a banner's type ("title", "X509"), not a service. */
 static int on_service(struct px *p)
 {
-    p->skip_service = p->masscan || attr_is(p, "method", "table");
+    p->cpe_len = 0;
+    /* the first <service> of a port counts (nmap writes one) */
+    p->skip_service = p->service_seen || p->masscan || attr_is(p, "method", "table");
+    p->service_seen = true;
     if (p->skip_service)
         return 0;
     struct rec_port *rp = &p->port;
-    if (!rp->service) {
-        rp->service = attr(p, "name");
-        rp->product = attr(p, "product");
-        rp->version = attr(p, "version");
-        rp->extrainfo = attr(p, "extrainfo");
-        rp->tunnel = attr(p, "tunnel");
-    }
-    p->cpe_len = 0;
+    rp->service = attr(p, "name");
+    rp->product = attr(p, "product");
+    rp->version = attr(p, "version");
+    rp->extrainfo = attr(p, "extrainfo");
+    rp->tunnel = attr(p, "tunnel");
     return 0;
 }
 
