@@ -13,6 +13,7 @@
 #include "payloads.h"
 #include "perm.h"
 #include "scan.h"
+#include "shardenv.h"
 
 enum {
     O_TOP_PORTS = 256, O_EXCLUDE, O_EXCLUDEFILE, O_EXCLUDE_PORTS, O_MAX_RETRIES,
@@ -21,7 +22,7 @@ enum {
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
-    O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB,
+    O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB, O_DB, O_NO_DB, O_RESUME,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +76,9 @@ static const struct option long_opts[] = {
     {"osscan-limit", no_argument, 0, O_OSSCAN_LIMIT},
     {"max-os-tries", required_argument, 0, O_MAX_OS_TRIES},
     {"osdb", required_argument, 0, O_OSDB},
+    {"db", required_argument, 0, O_DB},
+    {"no-db", no_argument, 0, O_NO_DB},
+    {"resume", optional_argument, 0, O_RESUME},
     {0, 0, 0, 0},
 };
 
@@ -123,6 +127,7 @@ static const char usage[] =
     "  --min-rate/--max-rate N (probes per second)\n"
     "  --min-parallelism/--max-parallelism N   --min-hostgroup/--max-hostgroup N\n"
     "  --seed N: permutation key   --shard K/N: this process scans part K of N\n"
+    "  --shard auto: K/N from a Slurm job array or a Kubernetes Indexed Job\n"
     "OUTPUT:\n"
     "  -oN/-oX/-oG/-oJ FILE: normal, XML, grepable, JSON lines ('-' = stdout)\n"
     "  -oA BASE: normal, XML and grepable at once\n"
@@ -131,6 +136,12 @@ static const char usage[] =
     "  --stats-every TIME: a progress line this often (default on a terminal: live)\n"
     "  --datadir DIR: where nmap-services lives (default /usr/share/nmap)\n"
     "  --iflist: print the interfaces and routes scout sees, and exit\n"
+    "RESULTS STORE (every scan is kept; see scout diff, scout report):\n"
+    "  --db PATH|postgresql://...: the store (default ~/.local/share/scout/scout.db)   --no-db: none\n"
+    "  --resume [ID]: continue an interrupted scan (default: the store's last one) where it stopped\n"
+    "  scout diff A B [--json]: what changed between two scans (store ids or nmap XML files)\n"
+    "  scout import FILE.xml: load nmap or masscan XML into the store\n"
+    "  scout report [ID] -oX FILE: a stored scan (a fleet's shards merged) in any output format\n"
     "  --lan [-e IFACE] [-p PORTS]: the LAN view: interfaces, attached networks, and every device\n"
     "      on them (ARP: IP, MAC, vendor, name, latency; open ports with -p)\n";
 
@@ -334,10 +345,33 @@ static int opt_shard(struct conf *c, const char *arg, err_t *e)
 {
     unsigned k, n;
     char extra;
+    if (!strcmp(arg, "auto")) { /* from the scheduler that started us (shardenv.h) */
+        struct shardenv se;
+        if (shardenv_detect(shardenv_getenv, NULL, &se, e) < 0)
+            return -1;
+        c->shard_k = se.k;
+        c->shard_n = se.n;
+        c->shard_auto = true;
+        return 0;
+    }
     if (sscanf(arg, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n || n > 65536)
         return err_set(e, "--shard '%s': expected K/N with 1 <= K <= N", arg);
     c->shard_k = k;
     c->shard_n = n;
+    return 0;
+}
+
+/* --resume [ID], --resume=ID: the id may follow as the next word. */
+static int opt_resume(struct conf *c, int argc, char **argv, err_t *e)
+{
+    const char *id = optarg;
+    if (!id && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+        id = argv[optind++];
+    uint64_t v = 0;
+    if (id && parse_uint(id, 1, INT64_MAX, &v, e, "--resume") < 0)
+        return -1;
+    c->resume = true;
+    c->resume_id = (int64_t)v;
     return 0;
 }
 
@@ -544,6 +578,9 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_LAN: c->lan = true; return 0;
     case 'O': c->os = true; return 0;
     case 'A': c->os = c->version = true; return 0;
+    case O_DB: c->db = optarg; return 0;
+    case O_NO_DB: c->no_db = true; return 0;
+    case O_RESUME: return opt_resume(c, argc, argv, e);
     case O_OSSCAN_GUESS: c->osscan_guess = true; return 0;
     case O_OSSCAN_LIMIT: c->osscan_limit = true; return 0;
     case O_MAX_OS_TRIES:
@@ -826,6 +863,8 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
         return CONF_EXIT_OK;
     }
     c->args = join_args(argc, argv);
+    c->argc = argc;
+    c->argv = argv;
     if (!c->args)
         return err_set(e, "out of memory");
     /* --detect changes what -r means, wherever it stands. */
@@ -876,10 +915,16 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
         return err_set(e, "-sn scans no ports: drop -p or -sn");
     if (c->ping_only && c->ping_skip)
         return err_set(e, "-sn with -Pn would scan nothing: pick one");
+    if (c->no_db && (c->db || c->resume))
+        return err_set(e, "--no-db: then --db and --resume have no store to use");
     if (c->ping_only && c->os)
         return err_set(e, "-sn scans no ports, and -O needs an open and a closed port: drop -sn or -O");
     if (c->ping_skip && c->ping.probes)
         return err_set(e, "-Pn skips discovery: drop it or the -P probes");
+    /* Shards with seeds of their own would walk different permutations. */
+    if (c->shard_auto && !c->seed_given)
+        return err_set(e, "--shard auto: every shard of the fleet must walk one permutation: give them all "
+                          "the same --seed (deploy/ shows how)");
     if (!c->seed_given) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -912,11 +957,25 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
     return CONF_RUN;
 }
 
+/* The fleet's key: every shard of one scan has the same seed and command
+ * line but its own --shard. */
+static int set_scan_key(struct conf *c, err_t *e)
+{
+    char *args = shardenv_args(c->argc, c->argv, e);
+    if (!args)
+        return -1;
+    shardenv_scan_key(c->seed, args, c->scan_key);
+    free(args);
+    return 0;
+}
+
 int conf_load(struct conf *c, err_t *e)
 {
     struct conf_files *f = c->files;
     if (!f) /* --detect: nothing to read */
         return 0;
+    if (set_scan_key(c, e) < 0)
+        return -1;
     int rc = build_targets(c, &f->pd, f->first, f->argc, f->argv, e) < 0 || build_ports(c, &f->pd, e) < 0 ||
                      check_source(c, e) < 0 || check_hostgroups(c, e) < 0 || check_os_family(c, e) < 0
                  ? -1

@@ -102,9 +102,17 @@ struct conf {
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;
     uint32_t shard_k, shard_n;    /* --shard k/n, 1-based k; n = 1 when unsharded */
+    bool shard_auto;              /* --shard auto: k/n from the scheduler (shardenv.h) */
+    const char *db;               /* --db PATH|URL: the results store (NULL: the default file) */
+    bool no_db;                   /* --no-db: no results store */
+    bool resume;                  /* --resume [ID]: continue an interrupted scan */
+    int64_t resume_id;            /* its id, 0: the store's last interrupted one */
+    char scan_key[24];            /* the scan's id across a fleet: seed and command line, --shard left out */
 
     struct conf_files *files;     /* what conf_load has still to read */
     char *args;                   /* the command line, for output headers */
+    int argc;                     /* ... and as given (argv outlives the conf: main's, or a */
+    char **argv;                  /*     resumed scan's from its checkpoint) */
     char *owned[6];               /* strings conf allocated (-oA file names) */
     int nowned;
 };

@@ -7,12 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "output/output.h"
 #include "detect/watch.h"
 #include "iflist.h"
 #include "privs.h"
+#include "record.h"
+#include "report.h"
+#include "cmd_diff.h"
 #include "scan.h"
 
 /* The number of the signal (SIGINT/SIGTERM) that asked the run to stop, 0
@@ -112,7 +116,26 @@ static int run_iflist(err_t *e)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
-static int run_scan(struct conf *c, err_t *e)
+/* The outputs: new files, or (--resume) the interrupted scan's continued. */
+static int start_outputs(struct output_set *outs, const struct conf *c, const struct resume_point *rp,
+                         const char *who, err_t *e)
+{
+    if (outputs_open(outs, c, &stop_flag, e) < 0) {
+        explain_denied(e, who);
+        return 2;
+    }
+    if (!rp) {
+        outputs_begin(outs);
+        return 0;
+    }
+    if (outputs_resume(outs, rp->offsets, rp->noutputs, e) < 0) {
+        outputs_close(outs);
+        return 2;
+    }
+    return 0;
+}
+
+static int run_scan(struct conf *c, struct recorder *rec, const struct resume_point *rp, err_t *e)
 {
     struct scan_handles hd = {0};
     struct output_set outs;
@@ -120,10 +143,11 @@ static int run_scan(struct conf *c, err_t *e)
     struct scan *scan = NULL;
     char who[64] = "";
     int code = open_scan(c, &hd, who, sizeof who, e);
-    if (code == 0 && outputs_open(&outs, c, &stop_flag, e) < 0) {
-        explain_denied(e, who);
-        code = 2;
-    } else if (code == 0 && scan_new(&scan, c, &hd, &stop_flag, warn_line, &stats, e) < 0) {
+    if (code == 0)
+        code = start_outputs(&outs, c, rp, who, e);
+    struct scan_setup su = {.conf = c, .handles = &hd, .stop = &stop_flag, .warn = warn_line, .stats = &stats,
+                            .rec = rec, .resume = rp};
+    if (code == 0 && scan_new(&scan, &su, e) < 0) {
         outputs_close(&outs);
         code = 2;
     }
@@ -133,7 +157,6 @@ static int run_scan(struct conf *c, err_t *e)
         scan_close(&hd);
         return code;
     }
-    outputs_begin(&outs);
     bool interrupted = false;
     int rc = scan_run(scan, &outs, &interrupted, e);
     scan_free(scan);
@@ -151,10 +174,110 @@ static int run_scan(struct conf *c, err_t *e)
     return wrc < 0 ? 1 : 0;
 }
 
+/* The words of a --resume command line other than --resume [ID], --db X
+ * and --no-db: if there are any, they must be the stored scan's. */
+static bool same_command(int argc, char **argv, const struct resume_point *rp)
+{
+    int k = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--no-db") || !strncmp(argv[i], "--resume", 8) || !strncmp(argv[i], "--db=", 5))
+            continue;
+        if (!strcmp(argv[i], "--db")) {
+            i++;
+            continue;
+        }
+        if (i > 1 && !strcmp(argv[i - 1], "--resume") && argv[i][0] >= '0' && argv[i][0] <= '9')
+            continue;
+        if (k >= rp->argc || strcmp(argv[i], rp->argv[k]))
+            return false;
+        k++;
+    }
+    return k == 1 || k == rp->argc;
+}
+
+/* --resume: the conf becomes the stored scan's, with its seed; the store
+ * and where to start come from its checkpoint. */
+static int setup_resume(struct conf *c, struct recorder *rec, struct resume_point *rp, err_t *e)
+{
+    uint64_t seed;
+    if (recorder_resume_find(rec, c->resume_id, &seed, rp, e) < 0)
+        return -1;
+    if (!same_command(c->argc, c->argv, rp))
+        return err_set(e, "--resume: this command line is not scan %lld's; give --resume [ID] alone to continue it",
+                       (long long)rp->scan);
+    struct conf stored;
+    if (conf_parse_argv(&stored, rp->argc, rp->argv, e) != CONF_RUN) {
+        conf_free(&stored);
+        return -1;
+    }
+    stored.seed = seed;
+    stored.seed_given = true;
+    stored.resume = true;
+    stored.db = c->db;
+    conf_free(c);
+    *c = stored;
+    return 0;
+}
+
+/* Under sudo, scout becomes its caller: the store it creates is theirs. */
+static int give_store(struct recorder *rec, const struct conf *c, err_t *e)
+{
+    const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+    uint64_t uid, gid;
+    if (!rec || c->keep_privileges || geteuid() != 0 || !u || !g || parse_uint(u, 1, UINT32_MAX - 1, &uid, e, "SUDO_UID") < 0 ||
+        parse_uint(g, 0, UINT32_MAX - 1, &gid, e, "SUDO_GID") < 0)
+        return 0;
+    return recorder_chown(rec, (uid_t)uid, (gid_t)gid, e);
+}
+
+/* The store is opened while privileged (store.h).  One the user named
+ * must work (exit 2); the default one is a convenience: a scan goes on
+ * without it, said once. */
+static int open_store(struct conf *c, struct recorder **rec, err_t *e)
+{
+    if (recorder_open(rec, c, e) < 0) {
+        if (c->db || c->resume) {
+            fprintf(stderr, "scout: %s (--no-db scans without it)\n", e->msg);
+            return 2;
+        }
+        fprintf(stderr, "scout: %s; scanning without the results store\n", e->msg);
+        *rec = NULL;
+    }
+    if (give_store(*rec, c, e) < 0)
+        fprintf(stderr, "scout: %s\n", e->msg);
+    return 0;
+}
+
+static int run_scan_stored(struct conf *c, err_t *e)
+{
+    struct recorder *rec = NULL;
+    struct resume_point rp = {0};
+    int code = open_store(c, &rec, e);
+    if (code != 0)
+        return code;
+    if (c->resume && setup_resume(c, rec, &rp, e) < 0) {
+        fprintf(stderr, "scout: %s\n", e->msg);
+        code = 2;
+    }
+    if (code == 0 && c->resume)
+        conf_default_scan(c, raw_available());
+    if (code == 0)
+        code = run_scan(c, rec, c->resume ? &rp : NULL, e);
+    resume_point_free(&rp);
+    recorder_close(rec);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     struct conf conf;
     err_t e = {{0}};
+    if (argc > 1 && !strcmp(argv[1], "diff"))
+        return cmd_diff(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return cmd_import(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "report"))
+        return cmd_report(argc - 1, argv + 1);
     /* argv alone: files and host names are read once privileges are gone. */
     enum conf_result cr = conf_parse_argv(&conf, argc, argv, &e);
     if (cr != CONF_RUN) {
@@ -174,7 +297,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int code = conf.detect ? run_detect(&conf, &e) : conf.iflist ? run_iflist(&e) : run_scan(&conf, &e);
+    int code = conf.detect ? run_detect(&conf, &e) : conf.iflist ? run_iflist(&e) : run_scan_stored(&conf, &e);
     conf_free(&conf);
     return code;
 }

@@ -8,6 +8,7 @@
 #include "debug.h"
 #include "output/output.h"
 #include "progress.h"
+#include "record.h"
 #include "stage.h"
 
 extern const struct probe_ops probe_syn, probe_ack, probe_fin, probe_null, probe_xmas, probe_window,
@@ -155,16 +156,28 @@ struct scan {
     struct scan_env env;
     struct progress prog;
     void *st[16];
+    struct recorder *rec;             /* the results store, NULL with --no-db */
+    const struct resume_point *resume; /* --resume: where to start, NULL otherwise */
 };
 
-int scan_new(struct scan **out, const struct conf *c, struct scan_handles *hd,
-             const volatile sig_atomic_t *stop, probedb_warn_fn warn, struct scan_stats *stats, err_t *e)
+/* The engines' tick: the progress line, and the store's checkpoints. */
+static void scan_tick(void *ctx, const struct scan_stats *st, uint64_t now)
+{
+    struct scan *s = ctx;
+    progress_tick(&s->prog, st, now);
+    recorder_tick(s->rec, now);
+}
+
+int scan_new(struct scan **out, const struct scan_setup *su, err_t *e)
 {
     struct scan *s = *out = xcalloc(1, sizeof *s, e);
     if (!s)
         return -1;
-    s->env = (struct scan_env){.conf = c, .handles = hd, .stats = stats, .stop = stop, .warn = warn,
-                               .tick = progress_tick, .tick_ctx = &s->prog};
+    const struct conf *c = su->conf;
+    s->rec = su->rec;
+    s->resume = su->resume;
+    s->env = (struct scan_env){.conf = c, .handles = su->handles, .stats = su->stats, .stop = su->stop,
+                               .warn = su->warn, .tick = scan_tick, .tick_ctx = s};
     return probe_ctx_init(&s->env.probe, c, e) < 0 || stages_open(&s->env, s->st, e) < 0 ? -1 : 0;
 }
 
@@ -174,6 +187,15 @@ void scan_free(struct scan *s)
         return;
     stages_close(s->st);
     free(s);
+}
+
+/* A finished group into the store, with the checkpoint after it. */
+static void record_group(struct scan *s, const struct output_set *outs, const struct group *g, uint64_t gi,
+                         uint64_t cursor)
+{
+    int64_t off[RECORD_MAX_OUTPUTS];
+    uint32_t n = outputs_offsets(outs, off, RECORD_MAX_OUTPUTS);
+    recorder_group_done(s->rec, g, &s->env.conf->ports, gi + 1, cursor, s->env.stats->hosts_done, off, n);
 }
 
 int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *e)
@@ -191,18 +213,33 @@ int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *
     stats->hosts_total = c->targets.total;
     progress_init(&s->prog, c, now_ns());
     int rc = 0;
-    for (uint64_t gi = 0; rc == 0 && cursor < c->targets.total && !*stop; gi++) {
+    uint64_t gi = 0;
+    if (s->resume) { /* the groups before are in the store and the files */
+        gi = s->resume->group, cursor = s->resume->cursor;
+        stats->hosts_done = s->resume->hosts_done;
+    }
+    recorder_begin(s->rec, c, outs->ri.start, s->resume);
+    if (!s->resume) { /* the files' headers are written: a resume keeps them */
+        int64_t off[RECORD_MAX_OUTPUTS];
+        recorder_outputs(s->rec, off, outputs_offsets(outs, off, RECORD_MAX_OUTPUTS));
+    }
+    for (; rc == 0 && cursor < c->targets.total && !*stop; gi++) {
         struct group g;
         if (group_alloc(&g, MIN(gmax, c->targets.total - cursor), &c->ports, e) < 0) {
             rc = -1;
             break;
         }
         uint32_t requested = g.n;
+        uint64_t start_cursor = cursor;
         g.n = next_group(c, &hp, &cursor, g.hosts, g.n);
         /* Excluded addresses are not part of the scan's totals. */
         stats->hosts_total -= requested - g.n;
         stats->pairs_total -= (uint64_t)(requested - g.n) * per_host;
-        rc = stages_run(&s->env, s->st, &g, mix64(c->seed + gi), e);
+        if (s->resume && gi == s->resume->group)
+            rc = resume_group(s->resume, &g, e);
+        recorder_group_start(s->rec, gi, start_cursor, &g);
+        if (rc == 0)
+            rc = stages_run(&s->env, s->st, &g, mix64(c->seed + gi), e);
         /* Probed in random order, reported in the order the user gave. */
         qsort(g.hosts, g.n, sizeof *g.hosts, by_target_index);
         uint64_t t0 = now_ns();
@@ -212,11 +249,16 @@ int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *
             stats->hosts_done++;
             outputs_host(outs, &g.hosts[i]);
         }
+        if (rc == 0 && !*stop)
+            record_group(s, outs, &g, gi, cursor);
+        else
+            recorder_checkpoint(s->rec); /* where a --resume will pick up */
         group_free(&g);
         if (debug_on(c, 1))
             debug_line("outputs: %u hosts in %.3f s", g.n, (double)(now_ns() - t0) / 1e9);
     }
     progress_done(&s->prog, stats, now_ns());
     *interrupted = *stop != 0;
+    recorder_end(s->rec, wall_time(), rc == 0 && !*stop);
     return rc;
 }

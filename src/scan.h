@@ -67,8 +67,18 @@ struct scan;
 /* Prepares a run once privileges are gone: the stages' own state, and the
  * data files they read (the -sV probe database: malformed lines go to
  * warn).  Returns 0, or -1 with e set (bad data: main() exits 2). */
-int scan_new(struct scan **s, const struct conf *c, struct scan_handles *hd,
-             const volatile sig_atomic_t *stop, probedb_warn_fn warn, struct scan_stats *stats, err_t *e);
+struct recorder;
+struct resume_point;
+struct scan_setup {
+    const struct conf *conf;
+    struct scan_handles *handles;
+    const volatile sig_atomic_t *stop;
+    probedb_warn_fn warn;
+    struct scan_stats *stats;
+    struct recorder *rec;              /* the results store (NULL: none) */
+    const struct resume_point *resume; /* --resume: where to continue (NULL: from the start) */
+};
+int scan_new(struct scan **s, const struct scan_setup *su, err_t *e);
 /* Runs the whole scan, handing finished hosts to outs.  Returns 0, or -1
  * with e set.  *interrupted is set when the stop flag ended it early. */
 int scan_run(struct scan *s, struct output_set *outs, bool *interrupted, err_t *e);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const struct output_ops *const formats[OUT_KIND_COUNT] = {
     [OUT_NORMAL] = &output_normal,
@@ -23,9 +24,11 @@ static int add(struct output_set *s, enum out_kind k, const char *path, err_t *e
     FILE *f = stdout;
     bool own = false;
     if (path && strcmp(path, "-") != 0) {
-        f = fopen(path, "w");
+        /* --resume continues the files an interrupted scan wrote */
+        f = fopen(path, s->ri.conf->resume ? "r+" : "w");
         if (!f)
-            return err_set(e, "cannot write '%s': %s", path, strerror(errno));
+            return err_set(e, "cannot %s '%s': %s", s->ri.conf->resume ? "continue" : "write", path,
+                           strerror(errno));
         own = true;
     }
     void *st = xcalloc(1, MAX(formats[k]->state_size, output_lan.state_size), e);
@@ -123,6 +126,37 @@ static void each(struct output_set *s, enum call c, const struct host_result *h,
 void outputs_begin(struct output_set *s)
 {
     each(s, BEGIN, NULL, 0, NULL);
+}
+
+uint32_t outputs_offsets(const struct output_set *s, int64_t *off, uint32_t max)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < s->n && n < max; i++)
+        off[n++] = s->o[i].own && !s->o[i].err ? (int64_t)ftell(s->o[i].f) : -1;
+    return n;
+}
+
+/* Each format's begin() runs into a scratch stream, so that its state is
+ * set up without writing its header a second time. */
+int outputs_resume(struct output_set *s, const int64_t *off, uint32_t n, err_t *e)
+{
+    for (int i = 0; i < s->n; i++) {
+        if (!s->o[i].own) {
+            s->o[i].ops->begin(s->o[i].st, s->o[i].f, &s->ri);
+            check(s, i, errno);
+            continue;
+        }
+        if ((uint32_t)i >= n || off[i] < 0)
+            return err_set(e, "--resume: %s was not among the interrupted scan's outputs", s->o[i].path);
+        if (ftruncate(fileno(s->o[i].f), off[i]) < 0 || fseek(s->o[i].f, off[i], SEEK_SET) < 0)
+            return err_set(e, "--resume: cannot continue %s: %s", s->o[i].path, strerror(errno));
+        FILE *scratch = fopen("/dev/null", "w");
+        if (!scratch)
+            return err_set(e, "--resume: /dev/null: %s", strerror(errno));
+        s->o[i].ops->begin(s->o[i].st, scratch, &s->ri);
+        fclose(scratch);
+    }
+    return 0;
 }
 
 void outputs_group(struct output_set *s, const struct host_result *hosts, uint32_t n)

@@ -82,6 +82,12 @@ struct output_set {
 int outputs_open(struct output_set *s, const struct conf *c, volatile sig_atomic_t *stop,
                  err_t *e);
 void outputs_begin(struct output_set *s);
+/* The length of each output file (in the set's order; -1 for standard
+ * output or a failed file): where a resumed scan will continue them. */
+uint32_t outputs_offsets(const struct output_set *s, int64_t *off, uint32_t max);
+/* --resume, in place of outputs_begin: each file (opened for update) cut
+ * back to its recorded length, where the next group's hosts follow. */
+int outputs_resume(struct output_set *s, const int64_t *off, uint32_t n, err_t *e);
 /* A host group's results are in: hosts[0..n), before outputs_host of each. */
 void outputs_group(struct output_set *s, const struct host_result *hosts, uint32_t n);
 void outputs_host(struct output_set *s, const struct host_result *h);
