@@ -174,25 +174,41 @@ static int run_scan(struct conf *c, struct recorder *rec, const struct resume_po
     return wrc < 0 ? 1 : 0;
 }
 
-/* The words of a --resume command line other than --resume [ID], --db X
- * and --no-db: if there are any, they must be the stored scan's. */
+/* Whether word i of argv is the store's business (--resume [ID], --db X,
+ * --no-db); *skip: how many words it takes. */
+static bool store_word(int argc, char **argv, int i, int *skip)
+{
+    const char *w = argv[i];
+    *skip = 1;
+    if (!strcmp(w, "--db") && i + 1 < argc)
+        *skip = 2;
+    else if (!strcmp(w, "--resume") && i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+        *skip = 2;
+    return !strcmp(w, "--db") || !strncmp(w, "--db=", 5) || !strcmp(w, "--no-db") || !strncmp(w, "--resume", 8);
+}
+
+/* The next word at or after *i that is not the store's; NULL at the end. */
+static const char *next_word(int argc, char **argv, int *i)
+{
+    int skip;
+    while (*i < argc && store_word(argc, argv, *i, &skip))
+        *i += skip;
+    return *i < argc ? argv[(*i)++] : NULL;
+}
+
+/* A --resume command line may name the scan's own words again (the
+ * store's words aside on both sides), or none. */
 static bool same_command(int argc, char **argv, const struct resume_point *rp)
 {
-    int k = 1;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--no-db") || !strncmp(argv[i], "--resume", 8) || !strncmp(argv[i], "--db=", 5))
-            continue;
-        if (!strcmp(argv[i], "--db")) {
-            i++;
-            continue;
-        }
-        if (i > 1 && !strcmp(argv[i - 1], "--resume") && argv[i][0] >= '0' && argv[i][0] <= '9')
-            continue;
-        if (k >= rp->argc || strcmp(argv[i], rp->argv[k]))
+    int i = 1, k = 1;
+    const char *a = next_word(argc, argv, &i);
+    if (!a)
+        return true;
+    for (const char *b = next_word(rp->argc, rp->argv, &k); a || b;
+         a = next_word(argc, argv, &i), b = next_word(rp->argc, rp->argv, &k))
+        if (!a || !b || strcmp(a, b))
             return false;
-        k++;
-    }
-    return k == 1 || k == rp->argc;
+    return true;
 }
 
 /* --resume: the conf becomes the stored scan's, with its seed; the store
