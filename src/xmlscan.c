@@ -96,7 +96,7 @@ struct px {
     long xml_line;
     int xml_code;
     /* the host being read */
-    bool in_host, has_ip, has_status, os_seen;
+    bool has_ip, has_status, os_seen;
     long host_line;
     struct rec_host h;
     uint32_t pcap;
@@ -104,7 +104,7 @@ struct px {
     /* its <extraports> being read */
     int extra_state;
     /* the port being read */
-    bool in_port, has_state, service_seen, cpe_seen, skip_service;
+    bool has_state, service_seen, cpe_seen, skip_service;
     long port_line;
     struct rec_port port;
     char cpe[CPE_MAX];
@@ -233,14 +233,13 @@ static void host_reset(struct px *p)
     port_clear(&p->port);
     free(p->ptr_name), free(p->user_name);
     p->ptr_name = p->user_name = NULL;
-    p->in_host = p->has_ip = p->has_status = p->os_seen = p->in_port = false;
+    p->has_ip = p->has_status = p->os_seen = false;
     p->pcap = 0;
 }
 
 static int host_begin(struct px *p)
 {
     host_reset(p);
-    p->in_host = true;
     p->host_line = node_line(p);
     return 0;
 }
@@ -272,7 +271,6 @@ static int host_end(struct px *p)
     }
     s->hosts[s->nhosts++] = p->h;
     memset(&p->h, 0, sizeof p->h);
-    p->in_host = false;
     return 0;
 }
 
@@ -406,7 +404,6 @@ static int port_begin(struct px *p)
     port_clear(&p->port);
     p->port.proto = (uint8_t)pr;
     p->port.port = (uint16_t)v;
-    p->in_port = true;
     p->has_state = p->service_seen = p->cpe_seen = false;
     p->port_line = node_line(p);
     return 0;
@@ -414,7 +411,6 @@ static int port_begin(struct px *p)
 
 static int port_end(struct px *p)
 {
-    p->in_port = false;
     if (!p->has_state)
         return fail_at(p, p->port_line, "port %u/%s without a state", p->port.port,
                        proto_name((enum proto)p->port.proto));
@@ -793,9 +789,11 @@ static int parse_failed(struct px *p, int read_errno)
         return fail_at(p, p->entity_line, "entity declarations are refused (nmap writes none)");
     if (read_errno)
         return err_set(p->e, "cannot read '%s': %s", p->origin, strerror(read_errno));
-    if (s->total > p->lim->max_bytes)
-        return err_set(p->e, "%s: larger than %llu MiB, the limit for an XML report", p->origin,
-                       (unsigned long long)(p->lim->max_bytes >> 20));
+    if (s->total > p->lim->max_bytes) {
+        uint64_t m = p->lim->max_bytes;
+        return err_set(p->e, "%s: larger than %llu %s, the limit for an XML report", p->origin,
+                       (unsigned long long)(m % (1 << 20) ? m : m >> 20), m % (1 << 20) ? "bytes" : "MiB");
+    }
     if (s->total == 0)
         return err_set(p->e, "%s: empty file, not an nmap XML report", p->origin);
     if (p->xml_code == XML_ERR_DOCUMENT_EMPTY) /* libxml2's "Document is empty": no element first */
