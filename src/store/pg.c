@@ -49,8 +49,12 @@ static int msg_err(const char *msg, err_t *e)
         line[k++] = *p;
     }
     line[k] = 0;
-    const char *start = !strncmp(line, "ERROR:  ", 8) ? line + 8 : line;
-    return err_set(e, "%s", start);
+    /* the server's severity labels say nothing a one-line error needs */
+    static const char *const labels[] = {"ERROR:  ", "FATAL:  "};
+    for (size_t i = 0; i < ARRAY_LEN(labels); i++)
+        for (char *l; (l = strstr(line, labels[i]));)
+            memmove(l, l + 8, strlen(l + 8) + 1);
+    return err_set(e, "%s", line);
 }
 
 static int conn_err(struct pgs *g, err_t *e)
@@ -350,9 +354,14 @@ int pg_store_open(struct store **out, const char *url, err_t *e)
         return err_set(e, "out of memory");
     }
     g->base.ops = &pg_ops;
-    /* the URL's own settings, later in the list, win over these defaults */
-    const char *const keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", NULL};
-    const char *const values[] = {"10", "scout", "UTF8", url, NULL};
+    /* The URL's own settings, later in the list, win over these defaults:
+     * a server that vanishes (a cut link, not a refusal) fails the connect
+     * after 10 s and a write after about 30 s (keepalives, the TCP user
+     * timeout), rather than hanging the scan. */
+    const char *const keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
+                                "dbname", NULL};
+    const char *const values[] = {"10", "1", "10", "5", "3", "30000", "scout", "UTF8", url, NULL};
     g->c = PQconnectdbParams(keys, values, 1);
     err_t in;
     int rc = 0;
