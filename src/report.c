@@ -132,8 +132,14 @@ static int report_conf(struct conf *c, const struct rec_scan *sc, const struct r
     char *args = strdup(sc->args ? sc->args : "scout");
     char *argv[256];
     int argc = 0;
-    for (char *save = NULL, *w = strtok_r(args, " ", &save); w && argc < 255; w = strtok_r(NULL, " ", &save))
+    bool skip = false; /* --shard's value: the merged scan is all shards (and auto needs a scheduler) */
+    for (char *save = NULL, *w = strtok_r(args, " ", &save); w && argc < 255; w = strtok_r(NULL, " ", &save)) {
+        if (skip || !strcmp(w, "--shard") || !strncmp(w, "--shard=", 8)) {
+            skip = !skip && !strcmp(w, "--shard");
+            continue;
+        }
         argv[argc++] = w;
+    }
     argv[argc] = NULL;
     enum conf_result r = conf_parse_argv(c, argc, argv, e);
     free(args);

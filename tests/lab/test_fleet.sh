@@ -63,3 +63,41 @@ EOF
     fi
     slurm_down
 }
+
+# The fleet itself: the shipped sbatch script runs a 4-task array of real
+# scout --shard auto scans into the test's own PostgreSQL (tests/lab/pg.sh);
+# scout report merges the shards; the merged result equals a single-process
+# scan of the same targets port for port (and the lab's truth).
+source "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
+
+test_fleet_shards_merge() {
+    local d=$WORK/fleet-merge seed=20261125 targets="$LAB_T1 $LAB_T2 $LAB_T3" ports=1-3000
+    rm -rf "$d"; mkdir -p "$d"; chmod 777 "$d"
+    if ! pg_up >/dev/null; then
+        fail "fleet: the test's PostgreSQL starts"
+        return
+    fi
+    if ! slurm_up "$(lab_ns scan)"; then
+        fail "fleet: the Slurm cluster starts"
+        pg_down
+        return
+    fi
+    (cd "$d" && SCOUT=$SCOUT SCOUT_DB=$PG_URL SCOUT_SEED=$seed slurm_run sbatch --quiet --array=0-3 --wait \
+        -o "$d/task-%a.log" "$LAB_SRC/../../deploy/slurm/scout-array.sbatch" -n -Pn -sS -p $ports $targets)
+    check "fleet: the 4 array tasks each wrote a shard row (K 1..4 of 4, one key)" \
+        test "$(pg_psql -Atc "select count(distinct shard_k) || ' ' || count(distinct key) || ' ' || max(shard_n)
+                               from scans where finished" 2>/dev/null)" = "4 1 4"
+    lab_in scan "$SCOUT" report --db "$PG_URL" -oX "$d/merged.xml" >/dev/null 2>"$d/report.err" || cat "$d/report.err"
+    check "fleet: scout report merges the shards into one valid XML report" xml_valid "$d/merged.xml"
+    lab_in scan "$SCOUT" -n -Pn -sS -p $ports --seed $seed --no-db -oX "$d/single.xml" $targets >/dev/null 2>&1
+    check "fleet: the merged scan equals a single-process scan (scout diff: exit 0)" \
+        lab_in scan "$SCOUT" diff "$d/single.xml" "$d/merged.xml"
+    local h ok=0
+    for h in t1 t2; do
+        python3 "$LAB_SRC/compare.py" "$d/merged.xml" "$LAB_DIR/truth-$h" "$(lab_ip $h)" $ports --scan syn \
+            >"$d/compare-$h.txt" 2>&1 && ok=$((ok + 1))
+    done
+    check "fleet: the merged report has every port of t1 and t2 right" test $ok = 2
+    slurm_down
+    pg_down
+}
