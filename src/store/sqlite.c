@@ -16,7 +16,7 @@
  * (never unlinked on close, which nobody could not do); when nobody cannot
  * even stat the path, the close skips its checkpoint and the next open
  * replays the WAL, losing nothing.  store_chown gives the files this open
- * created to sudo's caller. */
+ * created to sudo's caller, where their directory is the caller's. */
 #include "store/backend.h"
 
 #include <errno.h>
@@ -735,13 +735,28 @@ static int chown_path(const char *path, bool dir, uid_t uid, gid_t gid, err_t *e
     return 0;
 }
 
+/* Whether path's directory belongs to uid: only then is what we made in it
+ * the user's.  /root/.local made by `sudo scout` stays root's (a user owning
+ * a directory in root's home could plant files root later runs). */
+static bool parent_owned_by(const char *path, uid_t uid)
+{
+    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+    struct stat st;
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = 0;
+    bool yes = dir && stat(slash ? dir : ".", &st) == 0 && st.st_uid == uid;
+    free(dir);
+    return yes;
+}
+
 static int sq_chown(struct store *s, uid_t uid, gid_t gid, err_t *e)
 {
     struct sq *q = sq_of(s);
-    for (int i = 0; i < q->nmade; i++)
-        if (q->made_dirs[i] && chown_path(q->made_dirs[i], true, uid, gid, e) < 0)
+    for (int i = 0; i < q->nmade; i++) /* outermost first: each one's parent is decided before it */
+        if (q->made_dirs[i] && parent_owned_by(q->made_dirs[i], uid) &&
+            chown_path(q->made_dirs[i], true, uid, gid, e) < 0)
             return -1;
-    if (q->made_db && chown_path(q->path, false, uid, gid, e) < 0)
+    if (q->made_db && parent_owned_by(q->path, uid) && chown_path(q->path, false, uid, gid, e) < 0)
         return -1;
     /* -wal and -shm go with the database's owner (as SQLite itself does when
      * it makes them as root) */

@@ -42,10 +42,11 @@ const char *store_name(const struct store *s);
  * A SQLite store keeps the descriptors (database, -wal, -shm) it opened,
  * so writes work after the drop whoever owns the files and wherever they
  * are (/root included); this call only gives uid:gid the files and
- * directories store_open created, so that a store `sudo scout` made for
- * its caller is the caller's afterwards.  Call it just before dropping to
- * SUDO_UID, not when becoming nobody (nobody needs no file, and should own
- * none).  A no-op for PostgreSQL. */
+ * directories store_open created inside a directory uid owns, so that a
+ * store `sudo scout` made in its caller's directory is the caller's
+ * afterwards (one made in /root stays root's).  Call it just before
+ * dropping to SUDO_UID, not when becoming nobody (nobody needs no file,
+ * and should own none).  A no-op for PostgreSQL. */
 int store_chown(struct store *s, uid_t uid, gid_t gid, err_t *e);
 
 /* A new scan row: sc's key, args, version, seed, shard and start (hosts

@@ -896,10 +896,11 @@ void test_store_privileges(void)
     privileges_case(dir, true);
     privileges_case(dir, false);
 
-    /* store_chown: what this open created goes to sudo's caller, no more */
+    /* store_chown: what this open created in the caller's directory goes
+     * to the caller, no more; in root's, nothing */
     char path[256], xdg[128];
     snprintf(xdg, sizeof xdg, "%s/home", dir);
-    CHECK(mkdir(xdg, 0755) == 0);
+    CHECK(mkdir(xdg, 0755) == 0 && chown(xdg, 4321, 4322) == 0);
     pid_t pid = fork();
     if (pid == 0) {
         setenv("XDG_DATA_HOME", xdg, 1);
@@ -915,7 +916,6 @@ void test_store_privileges(void)
     int status;
     CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     struct stat st;
-    CHECK(stat(xdg, &st) == 0 && st.st_uid == 0); /* there before: not ours to give */
     snprintf(path, sizeof path, "%s/scout", xdg);
     CHECK(stat(path, &st) == 0 && st.st_uid == 4321 && st.st_gid == 4322 && (st.st_mode & 0777) == 0700);
     snprintf(path, sizeof path, "%s/scout/scout.db", xdg);
@@ -924,5 +924,24 @@ void test_store_privileges(void)
     CHECK(stat(path, &st) == 0 && st.st_uid == 4321); /* persistent WAL: left for the next open */
     snprintf(path, sizeof path, "%s/scout/scout.db-shm", xdg);
     CHECK(stat(path, &st) == 0 && st.st_uid == 4321);
+
+    snprintf(xdg, sizeof xdg, "%s/roots", dir); /* root's, as /root is */
+    CHECK(mkdir(xdg, 0700) == 0);
+    if ((pid = fork()) == 0) {
+        setenv("XDG_DATA_HOME", xdg, 1);
+        struct store *s;
+        err_t e;
+        int rc = store_open(&s, NULL, &e) < 0 ? 1 : store_chown(s, 4321, 4322, &e) < 0 ? 2 : 0;
+        if (rc == 0)
+            store_close(s);
+        _exit(rc);
+    }
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    snprintf(path, sizeof path, "%s/scout", xdg);
+    CHECK(stat(path, &st) == 0 && st.st_uid == 0);
+    snprintf(path, sizeof path, "%s/scout/scout.db", xdg);
+    CHECK(stat(path, &st) == 0 && st.st_uid == 0);
+    snprintf(path, sizeof path, "%s/scout/scout.db-wal", xdg);
+    CHECK(stat(path, &st) == 0 && st.st_uid == 0);
     rm_tree(dir);
 }
