@@ -85,6 +85,23 @@ static int by_key(const void *x, const void *y)
     return strcmp(kx, ky);
 }
 
+static int by_addr_ptr(const void *x, const void *y)
+{
+    return addr_cmp(&(*(const struct rec_host *const *)x)->addr, &(*(const struct rec_host *const *)y)->addr);
+}
+
+/* A scan's hosts by address, whatever order the records came in (xmlscan
+ * and the store sort them; records built elsewhere may not be). */
+static const struct rec_host **hosts_by_addr(const struct rec_scan *s, err_t *e)
+{
+    const struct rec_host **v = xcalloc(s->nhosts ? s->nhosts : 1, sizeof *v, e);
+    for (uint32_t i = 0; v && i < s->nhosts; i++)
+        v[i] = &s->hosts[i];
+    if (v && s->nhosts)
+        qsort(v, s->nhosts, sizeof *v, by_addr_ptr);
+    return v;
+}
+
 int diff_hosts(const struct rec_scan *a, const struct rec_scan *b, struct diff_host **out, uint32_t *n, err_t *e)
 {
     *out = NULL;
@@ -93,14 +110,18 @@ int diff_hosts(const struct rec_scan *a, const struct rec_scan *b, struct diff_h
     if (!cap)
         return 0;
     struct diff_host *v = xcalloc(cap, sizeof *v, e);
-    if (!v)
+    const struct rec_host **ha = v ? hosts_by_addr(a, e) : NULL, **hb = ha ? hosts_by_addr(b, e) : NULL;
+    if (!hb) {
+        free(v), free(ha);
         return -1;
+    }
     uint32_t i = 0, j = 0, k = 0;
     while (i < a->nhosts || j < b->nhosts) {
-        int c = i == a->nhosts ? 1 : j == b->nhosts ? -1 : addr_cmp(&a->hosts[i].addr, &b->hosts[j].addr);
-        const struct rec_host *ha = c <= 0 ? &a->hosts[i++] : NULL, *hb = c >= 0 ? &b->hosts[j++] : NULL;
-        v[k++] = pair(ha, hb);
+        int c = i == a->nhosts ? 1 : j == b->nhosts ? -1 : addr_cmp(&ha[i]->addr, &hb[j]->addr);
+        const struct rec_host *x = c <= 0 ? ha[i++] : NULL, *y = c >= 0 ? hb[j++] : NULL;
+        v[k++] = pair(x, y);
     }
+    free(ha), free(hb);
     qsort(v, k, sizeof *v, by_key);
     *out = v;
     *n = k;
@@ -130,6 +151,28 @@ static uint8_t port_kind(const struct diff_host *h, const struct rec_port *a, co
     return b->state < PS_COUNT && h->fb.folded[b->state] ? DIFF_FOLDED : DIFF_APPEARED;
 }
 
+static int by_key_ptr(const void *x, const void *y)
+{
+    uint32_t kx = port_key(*(const struct rec_port *const *)x), ky = port_key(*(const struct rec_port *const *)y);
+    return kx < ky ? -1 : kx > ky;
+}
+
+/* A host's ports by (protocol, port): the records' own order when they are
+ * sorted, as xmlscan and the store give them. */
+static const struct rec_port **ports_by_key(const struct rec_host *h, err_t *e)
+{
+    uint32_t n = h ? h->nports : 0;
+    const struct rec_port **v = xcalloc(n ? n : 1, sizeof *v, e);
+    bool sorted = true;
+    for (uint32_t i = 0; v && i < n; i++) {
+        v[i] = &h->ports[i];
+        sorted &= !i || port_key(v[i - 1]) < port_key(v[i]);
+    }
+    if (v && !sorted)
+        qsort(v, n, sizeof *v, by_key_ptr);
+    return v;
+}
+
 int diff_ports(const struct diff_host *h, const struct services *svc, struct diff_port **out, uint32_t *n,
                err_t *e)
 {
@@ -139,11 +182,14 @@ int diff_ports(const struct diff_host *h, const struct services *svc, struct dif
     if (!na && !nb)
         return 0;
     struct diff_port *v = xcalloc((size_t)na + nb, sizeof *v, e);
-    if (!v)
+    const struct rec_port **va = v ? ports_by_key(h->a, e) : NULL, **vb = va ? ports_by_key(h->b, e) : NULL;
+    if (!vb) {
+        free(v), free(va);
         return -1;
+    }
     uint32_t i = 0, j = 0, k = 0;
     while (i < na || j < nb) {
-        const struct rec_port *pa = i < na ? &h->a->ports[i] : NULL, *pb = j < nb ? &h->b->ports[j] : NULL;
+        const struct rec_port *pa = i < na ? va[i] : NULL, *pb = j < nb ? vb[j] : NULL;
         int c = !pa ? 1 : !pb ? -1 : port_key(pa) < port_key(pb) ? -1 : port_key(pa) > port_key(pb);
         pa = c <= 0 ? pa : NULL;
         pb = c >= 0 ? pb : NULL;
@@ -152,6 +198,7 @@ int diff_ports(const struct diff_host *h, const struct services *svc, struct dif
         const struct rec_port *p = pa ? pa : pb;
         v[k++] = (struct diff_port){.proto = p->proto, .port = p->port, .kind = port_kind(h, pa, pb, svc), .a = pa, .b = pb};
     }
+    free(va), free(vb);
     qsort(v, k, sizeof *v, by_number);
     *out = v;
     *n = k;

@@ -62,9 +62,9 @@ void diff_fold(const struct rec_host *h, struct diff_fold *f);
 /* The same folded states with the same counts. */
 bool diff_fold_eq(const struct diff_fold *a, const struct diff_fold *b);
 
-/* The host pairs of a and b (each sorted by address, as xmlscan and
- * store_load give them), in ndiff's order; *out is malloc'd (NULL when
- * both scans are empty).  Returns 0, or -1 with e set (out of memory). */
+/* The host pairs of a and b (paired by address, in whatever order their
+ * records are), in ndiff's order; *out is malloc'd (NULL when both scans
+ * are empty).  Returns 0, or -1 with e set (out of memory). */
 int diff_hosts(const struct rec_scan *a, const struct rec_scan *b, struct diff_host **out, uint32_t *n, err_t *e);
 /* Whether the pair is a change of its own: appeared, disappeared, or a
  * host-level field changed. */

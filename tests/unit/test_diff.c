@@ -431,6 +431,25 @@ void test_diff_pairs(void)
     CHECK(np == 30 && pv[29].kind == DIFF_DISAPPEARED && pv[29].a && !pv[29].b);
     free(pv);
     free(hs);
+    /* records in another order than xmlscan's pair all the same */
+    struct rec_port rev[3] = {{.proto = PROTO_UDP, .port = 53, .state = PS_OPEN},
+                              {.proto = PROTO_TCP, .port = 80, .state = PS_OPEN},
+                              {.proto = PROTO_TCP, .port = 22, .state = PS_OPEN}};
+    struct rec_host two[2] = {{.addr = addr_v4(0xC0000202), .status = HOST_UP, .ports = rev, .nports = 3},
+                              {.addr = addr_v4(0xC0000201), .status = HOST_UP}};
+    struct rec_host one[2] = {two[1], two[0]};
+    struct rec_port fwd[3] = {rev[2], rev[1], rev[0]};
+    one[1].ports = fwd;
+    struct rec_scan s1 = {.hosts = one, .nhosts = 2}, s2 = {.hosts = two, .nhosts = 2};
+    CHECK(diff_hosts(&s1, &s2, &hs, &ns, &e) == 0 && ns == 2);
+    for (uint32_t i = 0; i < ns; i++) {
+        CHECK(hs[i].a && hs[i].b && !diff_host_changed(&hs[i]));
+        CHECK(diff_ports(&hs[i], svc, &pv, &np, &e) == 0 && np == (i ? 3 : 0));
+        for (uint32_t k = 0; k < np; k++)
+            CHECK(pv[k].kind == DIFF_SAME);
+        free(pv);
+    }
+    free(hs);
     services_free(svc);
     scanrec_free(&a);
     scanrec_free(&b);
