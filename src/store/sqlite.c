@@ -307,8 +307,10 @@ static int configure(struct sq *q, err_t *e)
         return db_err(q, e);
     if (!wal)
         return err_set(e, "cannot use WAL mode here (a read-only or network file system?)");
+    /* foreign keys checked, as PostgreSQL does: a checkpoint or a host of a
+     * scan that is not there is refused by both backends alike */
     return exec(q, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
-                   "PRAGMA journal_size_limit = 16777216;", e);
+                   "PRAGMA journal_size_limit = 16777216; PRAGMA foreign_keys = ON;", e);
 }
 
 static int statements(struct sq *q, err_t *e)

@@ -386,8 +386,9 @@ void test_store_last_and_checkpoint(void)
     CHECK(store_hosts(s, s1.id, &h, 1, "third", 5, &e) == 0);
     CHECK(store_get_checkpoint(s, s1.id, &blob, &len, &e) == 0 && len == 5 && !memcmp(blob, "third", 5));
     free(blob);
-    /* a checkpoint of a scan that is not there: refused, the others kept */
-    CHECK(store_checkpoint(s, 777, "x", 1, &e) == 0 || strstr(e.msg, "results store"));
+    /* a checkpoint or hosts of a scan that is not there: refused, the others kept */
+    CHECK(store_checkpoint(s, 777, "x", 1, &e) < 0 && strstr(e.msg, "FOREIGN KEY constraint failed"));
+    CHECK(store_hosts(s, 777, &h, 1, NULL, 0, &e) < 0 && strstr(e.msg, "FOREIGN KEY"));
     CHECK(store_get_checkpoint(s, s2.id, &blob, &len, &e) == 0 && !blob);
     store_close(s);
     char path[256];
