@@ -835,7 +835,9 @@ static void privileges_case(const char *dir, bool fresh)
 {
     char sub[128], path[256];
     snprintf(sub, sizeof sub, "%s/%s", dir, fresh ? "fresh" : "again");
-    snprintf(path, sizeof path, "%s/scout.db", sub);
+    /* fresh: the default path (XDG_DATA_HOME in root's 0700 directory, as
+     * /root/.local/share is); again: --db PATH */
+    snprintf(path, sizeof path, fresh ? "%s/scout/scout.db" : "%s/scout.db", sub);
     int64_t id = 0;
     CHECK(mkdir(sub, 0700) == 0 || errno == EEXIST);
     if (!fresh) { /* a store closed cleanly before: no -wal or -shm left */
@@ -853,7 +855,9 @@ static void privileges_case(const char *dir, bool fresh)
     if (pid == 0) {
         struct store *c;
         err_t ce;
-        if (store_open(&c, path, &ce) < 0 || store_scan_begin(c, &sc, &ce) < 0) {
+        if (fresh)
+            setenv("XDG_DATA_HOME", sub, 1);
+        if (store_open(&c, fresh ? NULL : path, &ce) < 0 || store_scan_begin(c, &sc, &ce) < 0) {
             fprintf(stderr, "    %s\n", ce.msg);
             _exit(12);
         }
