@@ -192,14 +192,23 @@ static void port_row(struct table *t, char mark, const struct rec_port *p, const
 static int table_print(FILE *f, const struct table *t)
 {
     static const char *const pad[COLS] = {"", " ", " ", " ", ""};
+    char *line = NULL;
     size_t cap = 0;
-    for (int c = 0; c < COLS; c++)
-        cap += t->width[c] * 4 + 1; /* a code point is at most 4 bytes */
-    char *line = malloc(cap + 1);
-    if (!line)
-        return -1;
     for (size_t i = 0; i < t->n; i++) {
         const struct row *r = &t->r[i];
+        /* bytes, not characters: a record's string need not be UTF-8 */
+        size_t need = 1;
+        for (int c = 0; c < r->n; c++)
+            need += (r->cell[c] ? strlen(r->cell[c]) : 0) + t->width[c] + 1;
+        if (need > cap) {
+            char *nl = realloc(line, need);
+            if (!nl) {
+                free(line);
+                return -1;
+            }
+            line = nl;
+            cap = need;
+        }
         size_t len = 0;
         for (int c = 0; c < r->n; c++) {
             const char *s = r->cell[c] ? r->cell[c] : "";

@@ -592,6 +592,15 @@ void test_diff_text_cases(void)
     CHECK(changes == 2);
     free(out);
 
+    /* a stored string need not be UTF-8: bytes that are no characters */
+    char junk[201];
+    memset(junk, 0x80, 200);
+    junk[200] = '\0';
+    qb.product = junk;
+    out = render(diff_write_text, &a, &b, NULL, &changes);
+    CHECK(out && strstr(out, "+443/tcp open  ssl/http \x80\x80") != NULL);
+    free(out);
+
     /* OS and status; a name with a newline stays on its line */
     ha = host(0xC0000201, NULL, 0), hb = host(0xC0000201, NULL, 0);
     ha.os = "Linux 5.X", hb.os = "Linux 6.X\nfake line", hb.status = HOST_DOWN;
