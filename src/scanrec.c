@@ -107,7 +107,9 @@ static int by_addr(const void *a, const void *b)
 
 void scanrec_sort(struct rec_scan *s)
 {
-    qsort(s->hosts, s->nhosts, sizeof *s->hosts, by_addr);
+    if (s->nhosts) /* qsort of NULL is undefined, even for 0 elements */
+        qsort(s->hosts, s->nhosts, sizeof *s->hosts, by_addr);
     for (uint32_t i = 0; i < s->nhosts; i++)
-        qsort(s->hosts[i].ports, s->hosts[i].nports, sizeof *s->hosts[i].ports, by_port);
+        if (s->hosts[i].nports)
+            qsort(s->hosts[i].ports, s->hosts[i].nports, sizeof *s->hosts[i].ports, by_port);
 }
