@@ -237,11 +237,38 @@ void recorder_group_start(struct recorder *r, uint64_t group, uint64_t cursor, s
     r->group = group, r->cursor = cursor, r->g = g;
 }
 
+/* Hosts a group's records are built and written by: a /16 x 100 group's
+ * decided ports would take hundreds of MB as records at once. */
+#define RECORD_CHUNK 512
+
 static void free_recs(struct rec_host *v, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         scanrec_host_free(&v[i]);
-    free(v);
+}
+
+/* The group's up hosts, RECORD_CHUNK at a time, inside the open transaction. */
+static int write_hosts(struct recorder *r, const struct group *g, const struct portlist *pl, err_t *e)
+{
+    struct rec_host *recs = calloc(RECORD_CHUNK, sizeof *recs);
+    if (!recs)
+        return err_set(e, "results store %s: out of memory", store_name(r->st));
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < g->n;) {
+        uint32_t n = 0;
+        for (; i < g->n && n < RECORD_CHUNK && rc == 0; i++)
+            if (g->hosts[i].status == HOST_UP)
+                rc = scanrec_from_host(&g->hosts[i], pl, &recs[n++], e);
+        if (rc == 0)
+            rc = store_group_hosts(r->st, r->scan, recs, n, e); /* rolls back itself on failure */
+        else {
+            n--; /* the failed one freed itself */
+            store_group_abort(r->st);
+        }
+        free_recs(recs, n);
+    }
+    free(recs);
+    return rc;
 }
 
 void recorder_group_done(struct recorder *r, const struct group *g, const struct portlist *pl, uint64_t next_group,
@@ -250,21 +277,16 @@ void recorder_group_done(struct recorder *r, const struct group *g, const struct
     if (!r || r->failed || !r->scan)
         return;
     err_t e;
-    struct rec_host *recs = calloc(g->n ? g->n : 1, sizeof *recs);
-    uint32_t n = 0;
-    for (uint32_t i = 0; recs && i < g->n; i++)
-        if (g->hosts[i].status == HOST_UP && scanrec_from_host(&g->hosts[i], pl, &recs[n], &e) == 0)
-            n++;
     r->g = NULL;
     r->group = next_group, r->cursor = next_cursor, r->hosts_done = hosts_done;
     recorder_outputs(r, offsets, noutputs);
-    if (!recs || !build(r)) {
+    if (!build(r)) {
         err_set(&e, "results store %s: out of memory", store_name(r->st));
         lost(r, &e);
-    } else if (store_hosts(r->st, r->scan, recs, n, r->buf, r->len, &e) < 0)
+    } else if (store_group_begin(r->st, &e) < 0 || write_hosts(r, g, pl, &e) < 0 ||
+               store_group_end(r->st, r->scan, r->buf, r->len, &e) < 0)
         lost(r, &e);
     r->last_ns = now_ns();
-    free_recs(recs, n);
 }
 
 void recorder_end(struct recorder *r, double end, bool finished)

@@ -569,18 +569,37 @@ static int check_hosts(const struct rec_host *h, uint32_t n, err_t *e)
     return 0;
 }
 
+int store_group_begin(struct store *s, err_t *e)
+{
+    return tx_begin(s, e);
+}
+
+int store_group_hosts(struct store *s, int64_t scan, const struct rec_host *h, uint32_t n, err_t *e)
+{
+    err_t in;
+    if (check_hosts(h, n, &in) < 0 || (n && s->ops->insert_hosts(s, scan, h, n, &in) < 0))
+        return tx_end(s, -1, &in, e);
+    return 0;
+}
+
+void store_group_abort(struct store *s)
+{
+    s->ops->rollback(s);
+}
+
+int store_group_end(struct store *s, int64_t scan, const void *ckpt, size_t ckpt_len, err_t *e)
+{
+    err_t in;
+    int rc = ckpt ? s->ops->put_checkpoint(s, scan, ckpt, ckpt_len, wall_time(), &in) : 0;
+    return tx_end(s, rc, &in, e);
+}
+
 int store_hosts(struct store *s, int64_t scan, const struct rec_host *h, uint32_t n, const void *ckpt,
                 size_t ckpt_len, err_t *e)
 {
-    err_t in;
-    if (check_hosts(h, n, &in) < 0)
-        return fail(s, e, &in);
-    if (tx_begin(s, e) < 0)
+    if (store_group_begin(s, e) < 0 || store_group_hosts(s, scan, h, n, e) < 0)
         return -1;
-    int rc = n ? s->ops->insert_hosts(s, scan, h, n, &in) : 0;
-    if (rc == 0 && ckpt)
-        rc = s->ops->put_checkpoint(s, scan, ckpt, ckpt_len, wall_time(), &in);
-    return tx_end(s, rc, &in, e);
+    return store_group_end(s, scan, ckpt, ckpt_len, e);
 }
 
 int store_checkpoint(struct store *s, int64_t scan, const void *blob, size_t len, err_t *e)

@@ -56,6 +56,14 @@ int store_scan_begin(struct store *s, struct rec_scan *sc, err_t *e);
  * follows them (may be NULL) in the same transaction. */
 int store_hosts(struct store *s, int64_t scan, const struct rec_host *h, uint32_t n, const void *ckpt,
                 size_t ckpt_len, err_t *e);
+/* The same in pieces, for groups too large to hold as records at once:
+ * begin, hosts as many times as needed, end with the checkpoint (NULL: none)
+ * and commit.  A failing store_group_hosts has rolled back (no end then). */
+int store_group_begin(struct store *s, err_t *e);
+int store_group_hosts(struct store *s, int64_t scan, const struct rec_host *h, uint32_t n, err_t *e);
+int store_group_end(struct store *s, int64_t scan, const void *ckpt, size_t ckpt_len, err_t *e);
+/* Rolls the group back (the caller failed between begin and end). */
+void store_group_abort(struct store *s);
 /* Replaces the scan's checkpoint (an opaque blob: scan.c's resume state). */
 int store_checkpoint(struct store *s, int64_t scan, const void *blob, size_t len, err_t *e);
 /* Marks the scan ended at `end`; finished = it ran to completion. */
