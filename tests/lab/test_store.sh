@@ -7,12 +7,15 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
 
+# The store and what it needs of scout (dynlib.c: libpq may be opened at
+# run time rather than linked).
 storecheck_build() {
-    local src=$LAB_SRC/../../src
+    local src=$LAB_SRC/../../src extra=()
+    [ -f "$src/dynlib.c" ] && extra+=("$src/dynlib.c")
     [ -x "$LAB_DIR/storecheck" ] ||
         cc -std=c17 -D_GNU_SOURCE -O1 -g -I"$src" -I/usr/include/postgresql -o "$LAB_DIR/storecheck" \
             "$LAB_SRC/storecheck.c" "$src"/store/*.c "$src/scanrec.c" "$src/addr.c" "$src/util.c" \
-            "$src/results.c" "$src/services.c" "$src/services_builtin.c" -lsqlite3 -lpq -lm
+            "$src/results.c" "$src/services.c" "$src/services_builtin.c" "${extra[@]}" -lsqlite3 -lpq -lm -ldl
 }
 
 # A one-line message naming the store, on stderr, and exit 2.
