@@ -8,7 +8,7 @@ CC      ?= cc
 CSTD     = -std=c17 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lcap-ng -lsqlite3 -lpq -lxml2 -lm -lpthread
+LDLIBS   = -lpcap -lpcre2-8 -lssl -lcrypto -lcap-ng -lsqlite3 -lm -lpthread
 # libpq's and libxml2's headers live in subdirectories
 INC      = -Isrc -I/usr/include/postgresql -I/usr/include/libxml2
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

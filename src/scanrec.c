@@ -32,16 +32,12 @@ static void fill_service(struct rec_port *rp, const struct service_info *si, boo
     rp->cpe = si->ncpe ? dup_or_null(si->cpe[0], fail) : NULL;
 }
 
-static uint32_t decided_ports(const struct host_result *h, const struct portlist *pl, bool *partial)
+static uint32_t decided_ports(const struct host_result *h, const struct portlist *pl)
 {
     uint32_t n = 0;
     for (int p = 0; p < PROTO_COUNT; p++)
-        for (uint32_t i = 0; h->ports[p] && i < pl->n[p]; i++) {
-            if (h->ports[p][i].state != PS_UNKNOWN)
-                n++;
-            else
-                *partial = true;
-        }
+        for (uint32_t i = 0; h->ports[p] && i < pl->n[p]; i++)
+            n += h->ports[p][i].state != PS_UNKNOWN;
     return n;
 }
 
@@ -57,7 +53,10 @@ int scanrec_from_host(const struct host_result *h, const struct portlist *pl, st
     out->vendor = dup_or_null(h->vendor, &fail);
     out->name = dup_or_null(h->rdns ? h->rdns : h->user_name, &fail);
     out->os = h->os && h->os->nmatch ? dup_or_null(h->os->m[0].name, &fail) : NULL;
-    uint32_t n = h->status == HOST_UP ? decided_ports(h, pl, &out->partial) : 0;
+    /* A finished host's undecided ports are another shard's: only a
+     * timed-out one stopped short (an interrupted group is not recorded). */
+    out->partial = h->timed_out;
+    uint32_t n = h->status == HOST_UP ? decided_ports(h, pl) : 0;
     out->ports = n ? calloc(n, sizeof *out->ports) : NULL;
     fail |= n && !out->ports;
     for (int p = 0; !fail && n && p < PROTO_COUNT; p++)

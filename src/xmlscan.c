@@ -21,6 +21,7 @@
  * entity substitution (XML_PARSE_NOENT), no network, and keep libxml2's own
  * limits on depth and text (no XML_PARSE_HUGE).  We count the bytes fed. */
 #include "xmlscan.h"
+#include "dynlib.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +75,18 @@ enum kind {
 #define MAX_DEPTH 8 /* nmaprun/host/ports/port/service/cpe is the deepest kept: 6 */
 #define CPE_MAX 1024
 
+/* libxml2, opened when a report is first read (dynlib.h): each xml name
+ * below is a call through the parse's own table. */
+#define XML_FUNCS(X) X(xmlSAX2GetLineNumber) X(xmlCreatePushParserCtxt) X(xmlCtxtUseOptions) X(xmlFreeDoc) X(xmlFreeParserCtxt) X(xmlGetPredefinedEntity) X(xmlParseChunk) X(xmlStopParser)
+struct xml_api {
+#define XML_MEMBER(f) __typeof__(f) *f;
+    XML_FUNCS(XML_MEMBER)
+#undef XML_MEMBER
+};
+
 struct px {
+    struct xml_api xml;
+    void *lib;
     xmlParserCtxtPtr ctxt;
     const xmlChar **attrs; /* of the element being started: (name, prefix, URI, value, end) each */
     int nattrs;
@@ -110,6 +122,17 @@ struct px {
     char cpe[CPE_MAX];
     size_t cpe_len;
 };
+
+/* From here on, xmlFoo(...) is p->xml.xmlFoo(...): every caller has p. */
+#define xmlSAX2GetLineNumber p->xml.xmlSAX2GetLineNumber
+#define xmlCreatePushParserCtxt p->xml.xmlCreatePushParserCtxt
+#define xmlCtxtUseOptions p->xml.xmlCtxtUseOptions
+#define xmlFreeDoc p->xml.xmlFreeDoc
+#define xmlFreeParserCtxt p->xml.xmlFreeParserCtxt
+#define xmlGetPredefinedEntity p->xml.xmlGetPredefinedEntity
+#define xmlParseChunk p->xml.xmlParseChunk
+#define xmlStopParser p->xml.xmlStopParser
+
 
 /* Where the parser is: the line of the tag just parsed (its end, when a
  * tag spans lines). */
@@ -668,7 +691,7 @@ static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
 /* XML's five and nothing else. */
 static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 {
-    (void)ctx;
+    struct px *p = ctx;
     return xmlGetPredefinedEntity(name);
 }
 
@@ -867,6 +890,13 @@ static int parse(struct src *s, const char *origin, const struct xmlscan_limits 
         .serror = sax_error,
     };
     int rc;
+#define XML_NAME(f) #f,
+    static const char *const names[] = {XML_FUNCS(XML_NAME)};
+#undef XML_NAME
+    if (dynlib_open("libxml2.so.2", "libxml2", names, (void **)&p->xml, sizeof names / sizeof *names, &p->lib, e) < 0) {
+        free(p);
+        return -1;
+    }
     p->ctxt = xmlCreatePushParserCtxt(&sax, p, NULL, 0, origin);
     if (!p->ctxt) {
         rc = err_set(e, "%s: out of memory", origin);
@@ -883,6 +913,7 @@ static int parse(struct src *s, const char *origin, const struct xmlscan_limits 
         xmlFreeParserCtxt(p->ctxt);
     }
     host_reset(p);
+    dynlib_close(p->lib);
     free(p);
     if (rc < 0)
         scanrec_free(out);

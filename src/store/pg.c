@@ -9,6 +9,7 @@
  * transaction-scoped advisory lock.  Text bound for the server is made
  * valid UTF-8 (a banner's stray byte becomes '?'), since a UTF-8 database
  * refuses anything else and would lose the whole group. */
+#include "dynlib.h"
 #include "store/backend.h"
 
 #include <libpq-fe.h>
@@ -21,11 +22,46 @@
 /* COPY data goes to the server in pieces of about this size. */
 #define COPY_CHUNK (256 * 1024)
 
+/* libpq, opened when a store first needs it (dynlib.h): each PQ name below
+ * is a call through the connection's own table. */
+#define PQ_FUNCS(X) X(PQclear) X(PQcmdTuples) X(PQconnectdbParams) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQntuples) X(PQputCopyData) X(PQputCopyEnd) X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQueryParams) X(PQsetNoticeProcessor) X(PQsetSingleRowMode) X(PQstatus) X(PQtransactionStatus)
+struct pq_api {
+#define PQ_MEMBER(f) __typeof__(f) *f;
+    PQ_FUNCS(PQ_MEMBER)
+#undef PQ_MEMBER
+};
+
 struct pgs {
     struct store base;
     PGconn *c;
     struct buf copy, ports;
+    struct pq_api pq;
+    void *lib;
 };
+
+/* From here on, PQfoo(...) is g->pq.PQfoo(...): every caller has g. */
+#define PQ_CALL(f) g->pq.f
+#define PQclear PQ_CALL(PQclear)
+#define PQcmdTuples PQ_CALL(PQcmdTuples)
+#define PQconnectdbParams PQ_CALL(PQconnectdbParams)
+#define PQerrorMessage PQ_CALL(PQerrorMessage)
+#define PQexec PQ_CALL(PQexec)
+#define PQexecParams PQ_CALL(PQexecParams)
+#define PQfinish PQ_CALL(PQfinish)
+#define PQgetResult PQ_CALL(PQgetResult)
+#define PQgetisnull PQ_CALL(PQgetisnull)
+#define PQgetlength PQ_CALL(PQgetlength)
+#define PQgetvalue PQ_CALL(PQgetvalue)
+#define PQntuples PQ_CALL(PQntuples)
+#define PQputCopyData PQ_CALL(PQputCopyData)
+#define PQputCopyEnd PQ_CALL(PQputCopyEnd)
+#define PQresultErrorMessage PQ_CALL(PQresultErrorMessage)
+#define PQresultStatus PQ_CALL(PQresultStatus)
+#define PQsendQueryParams PQ_CALL(PQsendQueryParams)
+#define PQsetNoticeProcessor PQ_CALL(PQsetNoticeProcessor)
+#define PQsetSingleRowMode PQ_CALL(PQsetSingleRowMode)
+#define PQstatus PQ_CALL(PQstatus)
+#define PQtransactionStatus PQ_CALL(PQtransactionStatus)
 
 static struct pgs *pg_of(struct store *s)
 {
@@ -339,7 +375,9 @@ static const struct store_backend pg_ops;
 static void pg_close(struct store *s)
 {
     struct pgs *g = pg_of(s);
-    PQfinish(g->c);
+    if (g->c)
+        PQfinish(g->c);
+    dynlib_close(g->lib);
     buf_free(&g->copy);
     buf_free(&g->ports);
     free(g->base.name);
@@ -362,12 +400,14 @@ int pg_store_open(struct store **out, const char *url, err_t *e)
                                 "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
                                 "dbname", NULL};
     const char *const values[] = {"10", "1", "10", "5", "3", "30000", "scout", "UTF8", url, NULL};
-    g->c = PQconnectdbParams(keys, values, 1);
     err_t in;
-    int rc = 0;
-    if (!g->c)
+#define PQ_NAME(f) #f,
+    static const char *const names[] = {PQ_FUNCS(PQ_NAME)};
+#undef PQ_NAME
+    int rc = dynlib_open("libpq.so.5", "libpq5", names, (void **)&g->pq, sizeof names / sizeof *names, &g->lib, &in);
+    if (rc == 0 && !(g->c = PQconnectdbParams(keys, values, 1)))
         rc = err_set(&in, "out of memory");
-    else if (PQstatus(g->c) != CONNECTION_OK)
+    else if (rc == 0 && PQstatus(g->c) != CONNECTION_OK)
         rc = conn_err(g, &in);
     if (rc == 0) {
         PQsetNoticeProcessor(g->c, no_notices, NULL);
@@ -587,7 +627,8 @@ static int pg_end_scan(struct store *s, int64_t scan, double end, bool finished,
 
 static int pg_last_scan(struct store *s, bool unfinished_only, int64_t *id, err_t *e)
 {
-    PGresult *r = query(pg_of(s),
+    struct pgs *g = pg_of(s);
+    PGresult *r = query(g,
                         unfinished_only
                             ? "SELECT id FROM scans WHERE NOT finished ORDER BY start_time DESC, id DESC LIMIT 1"
                             : "SELECT id FROM scans ORDER BY start_time DESC, id DESC LIMIT 1",
@@ -599,7 +640,7 @@ static int pg_last_scan(struct store *s, bool unfinished_only, int64_t *id, err_
     return 0;
 }
 
-static char *val_dup(PGresult *r, int row, int col, bool *oom)
+static char *val_dup(struct pgs *g, PGresult *r, int row, int col, bool *oom)
 {
     if (PQgetisnull(r, row, col))
         return NULL;
@@ -622,9 +663,9 @@ static int load_scans(struct pgs *g, const char *id, int64_t want, struct store_
     for (int i = 0; !oom && i < n; i++) {
         struct rec_scan *sc = &rows->scans[rows->nscans++];
         sc->id = atoll(PQgetvalue(r, i, 0));
-        sc->key = val_dup(r, i, 1, &oom);
-        sc->args = val_dup(r, i, 2, &oom);
-        sc->version = val_dup(r, i, 3, &oom);
+        sc->key = val_dup(g, r, i, 1, &oom);
+        sc->args = val_dup(g, r, i, 2, &oom);
+        sc->version = val_dup(g, r, i, 3, &oom);
         sc->seed = strtoull(PQgetvalue(r, i, 4), NULL, 10);
         sc->shard_k = (uint32_t)atoll(PQgetvalue(r, i, 5));
         sc->shard_n = (uint32_t)atoll(PQgetvalue(r, i, 6));
@@ -640,7 +681,7 @@ static int load_scans(struct pgs *g, const char *id, int64_t want, struct store_
     return 0;
 }
 
-static int load_host(PGresult *r, struct host_row *row, err_t *e)
+static int load_host(struct pgs *g, PGresult *r, struct host_row *row, err_t *e)
 {
     bool oom = false;
     struct rec_host *h = &row->h;
@@ -653,9 +694,9 @@ static int load_host(PGresult *r, struct host_row *row, err_t *e)
     h->reason = (uint8_t)(reason >= 0 && reason < R_COUNT ? reason : R_NONE);
     if (store_mac_parse(PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5), h) < 0)
         return err_set(e, "host row %lld: a bad MAC", (long long)row->id);
-    h->vendor = val_dup(r, 0, 6, &oom);
-    h->name = val_dup(r, 0, 7, &oom);
-    h->os = val_dup(r, 0, 8, &oom);
+    h->vendor = val_dup(g, r, 0, 6, &oom);
+    h->name = val_dup(g, r, 0, 7, &oom);
+    h->os = val_dup(g, r, 0, 8, &oom);
     h->partial = PQgetvalue(r, 0, 9)[0] == 't';
     if (oom)
         return err_set(e, "out of memory");
@@ -680,7 +721,7 @@ static int load_hosts(struct pgs *g, const char *id, struct store_rows *rows, er
         ExecStatusType st = PQresultStatus(r);
         if (rc == 0 && st == PGRES_SINGLE_TUPLE) {
             struct host_row *row = rows_add(rows, e);
-            rc = row ? load_host(r, row, e) : -1;
+            rc = row ? load_host(g, r, row, e) : -1;
         } else if (rc == 0 && st != PGRES_TUPLES_OK) {
             rc = msg_err(PQresultErrorMessage(r), e);
         }
@@ -699,9 +740,9 @@ static int load_services(struct pgs *g, const char *id, struct store_rows *rows,
         return -1;
     bool oom = false;
     for (int i = 0; !oom && i < PQntuples(r); i++) {
-        struct rec_port svc = {.service = val_dup(r, i, 3, &oom), .tunnel = val_dup(r, i, 4, &oom),
-                               .product = val_dup(r, i, 5, &oom), .version = val_dup(r, i, 6, &oom),
-                               .extrainfo = val_dup(r, i, 7, &oom), .cpe = val_dup(r, i, 8, &oom)};
+        struct rec_port svc = {.service = val_dup(g, r, i, 3, &oom), .tunnel = val_dup(g, r, i, 4, &oom),
+                               .product = val_dup(g, r, i, 5, &oom), .version = val_dup(g, r, i, 6, &oom),
+                               .extrainfo = val_dup(g, r, i, 7, &oom), .cpe = val_dup(g, r, i, 8, &oom)};
         rows_attach_service(rows, atoll(PQgetvalue(r, i, 0)), (uint8_t)atoi(PQgetvalue(r, i, 1)),
                             (uint16_t)atoi(PQgetvalue(r, i, 2)), &svc);
     }
