@@ -239,7 +239,7 @@ void recorder_group_start(struct recorder *r, uint64_t group, uint64_t cursor, s
 
 /* Hosts a group's records are built and written by: a /16 x 100 group's
  * decided ports would take hundreds of MB as records at once. */
-#define RECORD_CHUNK 512
+#define RECORD_CHUNK 64
 
 static void free_recs(struct rec_host *v, uint32_t n)
 {
