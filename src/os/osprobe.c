@@ -642,8 +642,8 @@ static void ts_test(const struct os_round *r, const struct seqs *q, struct osfp_
             cls = TS_100HZ, up = q->ts[0] / 100;
         else if (hz > 724 && hz < 1448)
             cls = TS_1000HZ, up = q->ts[0] / 1000;
-        else if (hz > 0)
-            cls = TS_OTHER, up = q->ts[0] / (uint32_t)(0.5 + hz);
+        else if (hz > 0) /* in double: a hostile clock may tick 2^32 times a second (nmap's cast overflows) */
+            cls = TS_OTHER, up = (uint64_t)(q->ts[0] / floor(0.5 + hz));
         rep->uptime_s = up > 63072000 ? 0 : up; /* "up two years" is more likely a lie */
         rep->has_uptime = cls != TS_UNKNOWN;
     }
