@@ -30,12 +30,11 @@ sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 256, 1)
 ./build/fuzz/fuzz_capture -max_total_time=20 -max_len=2048 build/fuzz/corpus-capture 2>&1 | tail -1
 # The command line, nmap-services, -iL files, nmap-payloads, the MAC registries, nmap-os-db, OS fingerprint texts and nmap XML reports, from their committed seeds
 # (copied: libFuzzer adds to the corpus it is given).
-for t in fuzz_conf fuzz_services fuzz_targets fuzz_payloads fuzz_macvendor fuzz_osdb fuzz_osfmt fuzz_xmlscan; do
+for t in fuzz_conf fuzz_services fuzz_targets fuzz_payloads fuzz_macvendor fuzz_osdb fuzz_osfmt fuzz_xmlscan fuzz_osprobe; do
     rm -rf "build/fuzz/corpus-$t" && cp -r "fuzz/corpus/$t" "build/fuzz/corpus-$t"
     ./build/fuzz/$t -max_total_time=20 -max_len=4096 -artifact_prefix="$PWD/build/fuzz/" \
         "build/fuzz/corpus-$t" 2>&1 | tail -1
 done
 ./build/fuzz/fuzz_netroute -max_total_time=20 -max_len=4096 2>&1 | tail -1
-./build/fuzz/fuzz_osprobe -max_total_time=20 -max_len=1024 2>&1 | tail -1
 echo "### lab tests"
 SCOUT="$PWD/build/san/scout" bash tests/lab/run-all.sh
