@@ -28,6 +28,7 @@ pkgs=(
     libsqlite3-dev    # the results store's embedded default (one file, no server)
     libpq-dev postgresql # the results store on a server, for fleets; the tests start their own
     libxml2-dev       # scout diff/import: reading nmap and masscan XML
+    python3-libnmap   # the lab checks that a tool reading nmap's XML (python-libnmap) reads scout's -O
     ndiff             # nmap's Ndiff: the reference scout diff's text and exit codes are checked against (lab)
     slurmctld slurmd slurm-client munge # fleets: the tests' one-node Slurm cluster runs a --shard auto job array
 )

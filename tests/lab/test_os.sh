@@ -344,3 +344,19 @@ test_os_aggressive() {
     check "--fuzzy lists nmap's aggressive guesses, as --osscan-guess does" \
         grep -q "^Aggressive OS guesses: " "$WORK/os-fuzzy.out"
 }
+
+# Tools that read nmap's XML read scout's -O: python-libnmap (Debian's
+# python3-libnmap, on the system's python) sees the same best match and the
+# fingerprint that nmap's XML gives it.
+test_os_libnmap() {
+    os_ref
+    [ -e "$WORK/os-group.rc" ] || os_run scout group -O --osscan-guess -p $OS_PORTS $(os_ips)
+    check "python-libnmap reads scout's -O XML: a match and a fingerprint for each of the four hosts" \
+        /usr/bin/python3 - "$WORK/os-group.xml" <<'PY'
+import sys
+from libnmap.parser import NmapParser
+report = NmapParser.parse_fromfile(sys.argv[1])
+ok = [h for h in report.hosts if h.os.osmatches and h.os.osmatches[0].accuracy > 0 and h.os_fingerprint.startswith("OS:SCAN(")]
+sys.exit(0 if len(report.hosts) == 4 and len(ok) == 4 else 1)
+PY
+}
