@@ -117,22 +117,16 @@ static int run_iflist(err_t *e)
 }
 
 /* The outputs: new files, or (--resume) the interrupted scan's continued. */
-static int start_outputs(struct output_set *outs, const struct conf *c, const struct resume_point *rp,
-                         const char *who, err_t *e)
+/* The outputs' first words: the header, or (--resume) each file of the
+ * interrupted scan cut back to where it continues.  After the stages are
+ * open: a header says the scan is under way. */
+static int start_outputs(struct output_set *outs, const struct resume_point *rp, err_t *e)
 {
-    if (outputs_open(outs, c, &stop_flag, e) < 0) {
-        explain_denied(e, who);
-        return 2;
-    }
     if (!rp) {
         outputs_begin(outs);
         return 0;
     }
-    if (outputs_resume(outs, rp->offsets, rp->noutputs, e) < 0) {
-        outputs_close(outs);
-        return 2;
-    }
-    return 0;
+    return outputs_resume(outs, rp->offsets, rp->noutputs, e) < 0 ? 2 : 0;
 }
 
 static int run_scan(struct conf *c, struct recorder *rec, const struct resume_point *rp, err_t *e)
@@ -142,17 +136,23 @@ static int run_scan(struct conf *c, struct recorder *rec, const struct resume_po
     struct scan_stats stats = {0};
     struct scan *scan = NULL;
     char who[64] = "";
+    bool outs_open = false;
     int code = open_scan(c, &hd, who, sizeof who, e);
-    if (code == 0)
-        code = start_outputs(&outs, c, rp, who, e);
-    struct scan_setup su = {.conf = c, .handles = &hd, .stop = &stop_flag, .warn = warn_line, .stats = &stats,
-                            .rec = rec, .resume = rp};
-    if (code == 0 && scan_new(&scan, &su, e) < 0) {
-        outputs_close(&outs);
+    if (code == 0 && outputs_open(&outs, c, &stop_flag, e) < 0) {
+        explain_denied(e, who);
         code = 2;
     }
+    outs_open = code == 0;
+    struct scan_setup su = {.conf = c, .handles = &hd, .stop = &stop_flag, .warn = warn_line, .stats = &stats,
+                            .rec = rec, .resume = rp};
+    if (code == 0 && scan_new(&scan, &su, e) < 0)
+        code = 2;
+    if (code == 0)
+        code = start_outputs(&outs, rp, e);
     if (code != 0) {
         fprintf(stderr, "scout: %s\n", e->msg);
+        if (outs_open)
+            outputs_close(&outs);
         scan_free(scan);
         scan_close(&hd);
         return code;
