@@ -100,9 +100,11 @@ static void put_subst(struct out *o, const char *g, size_t len, const char *from
 
 static void put_int(struct out *o, const char *g, size_t len, bool big)
 {
+    /* the first 8 bytes at most (a longer group shifted past 64 bits) */
+    size_t n = len < 8 ? len : 8;
     unsigned long long v = 0;
-    for (size_t i = 0; i < len && i < 8; i++)
-        v |= (unsigned long long)(uint8_t)g[big ? i : len - 1 - i] << (8 * (len - 1 - i));
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | (uint8_t)g[big ? i : n - 1 - i];
     char num[24];
     snprintf(num, sizeof num, "%llu", v);
     put(o, num, strlen(num));
