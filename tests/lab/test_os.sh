@@ -360,3 +360,15 @@ ok = [h for h in report.hosts if h.os.osmatches and h.os.osmatches[0].accuracy >
 sys.exit(0 if len(report.hosts) == 4 and len(ok) == 4 else 1)
 PY
 }
+
+# ndiff (nmap's own differ) reads scout's -O XML: against itself nothing
+# differs (0); against nmap's report of the same hosts it reports
+# differences (1), never an error (2: a report it cannot read).
+test_os_ndiff() {
+    os_ref
+    [ -e "$WORK/os-group.rc" ] || os_run scout group -O --osscan-guess -p $OS_PORTS $(os_ips)
+    expect_exit 0 "ndiff reads scout's -O XML: against itself, exit 0" \
+        ndiff "$WORK/os-group.xml" "$WORK/os-group.xml" >/dev/null 2>"$WORK/os-ndiff.err"
+    ndiff "$WORK/os-nmap.xml" "$WORK/os-group.xml" >"$WORK/os-ndiff.out" 2>>"$WORK/os-ndiff.err"
+    check "... against nmap's -O XML of the same hosts: differences (exit 1), no error" test $? = 1
+}
