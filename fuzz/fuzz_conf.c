@@ -121,8 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(home);
     if (r == CONF_ERROR && (!e.msg[0] || strchr(e.msg, '\n')))
         abort(); /* bad input must be said in one line */
-    if (r == CONF_RUN && !c.detect && c.targets.total == 0)
-        abort(); /* a run always has targets */
+    if (r == CONF_RUN && !c.detect && !c.iflist && c.targets.total == 0)
+        abort(); /* a scan always has targets (--detect and --iflist take none) */
     conf_free(&c);
     free(text);
     return 0;
