@@ -10,8 +10,12 @@
 # slowest input, the peak memory and the findings (crashes, leaks, inputs
 # slower than $FUZZ_TIMEOUT seconds (default 10: libFuzzer's own 1200 would
 # let a hang pass), out-of-memory; kept in build/fuzz/bench/TARGET/artifacts).
-# Targets run one after another: the machine has two cores and others use
-# them (run it under nice).  Exit status 1 if any target found anything.
+# $FUZZ_FLAGS goes to libFuzzer as more options: e.g.
+# -entropic_scale_per_exec_time=1 gives fast inputs more of the mutations
+# where a corpus drifts towards slow ones (fuzz_conf's -p specs of hundreds
+# of whole-range items).  Targets run one after another: the machine has
+# two cores and others use them (run it under nice).  Exit status 1 if any
+# target found anything.
 # The issue 18 figures: bench/fuzz.sh -n 10000000.
 set -u
 cd "$(dirname "$0")/.."
@@ -62,7 +66,7 @@ for t in "${targets[@]}"; do
     # of its own, where a crash would otherwise be written.
     start=$(date +%s)
     "$bin" -max_total_time="$secs" -runs="$runs" -max_len="$(max_len "$t")" \
-        -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
+        -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 ${FUZZ_FLAGS:-} \
         -artifact_prefix="$PWD/$dir/artifacts/" "$dir/corpus" >"$dir/log" 2>&1
     rc=$?
     took=$(($(date +%s) - start))
