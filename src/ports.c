@@ -10,6 +10,21 @@ static void set_bit(struct portset *ps, int p, unsigned port)
     ps->any[p] = true;
 }
 
+/* lo..hi inclusive: whole bytes at once, so that "-p-" is 8 192 steps. */
+static void set_range(struct portset *ps, int p, unsigned lo, unsigned hi)
+{
+    for (; lo <= hi && lo % 8; lo++)
+        set_bit(ps, p, lo);
+    if (lo > hi)
+        return;
+    unsigned whole = (hi + 1 - lo) / 8;
+    memset(&ps->bits[p][lo / 8], 0xff, whole);
+    if (whole)
+        ps->any[p] = true;
+    for (lo += whole * 8; lo <= hi; lo++)
+        set_bit(ps, p, lo);
+}
+
 bool portset_has(const struct portset *ps, enum proto p, uint16_t port)
 {
     return ps->bits[p][port / 8] & (1u << (port % 8));
@@ -87,9 +102,11 @@ static int parse_item(struct portset *ps, const char *item, unsigned mask,
         for (int p = 0; p < PROTO_COUNT; p++) {
             if (!(mask & (1u << p)))
                 continue;
-            for (unsigned port = lo; port <= hi; port++)
-                if (!bracket || svc->name_off[p][port])
-                    set_bit(ps, p, port);
+            if (!bracket)
+                set_range(ps, p, lo, hi);
+            for (uint32_t i = 0; bracket && i < svc->nnamed[p]; i++)
+                if (svc->named[p][i] >= lo && svc->named[p][i] <= hi)
+                    set_bit(ps, p, svc->named[p][i]);
         }
         return 0;
     }
@@ -154,6 +171,36 @@ static int cmp_port(const void *a, const void *b)
     return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
+/* The ports of ps for protocol p, ascending, into v; returns how many. */
+static uint32_t set_ports(const struct portset *ps, int p, uint16_t *v)
+{
+    uint32_t n = 0;
+    for (unsigned byte = 0; byte < 8192; byte++)
+        for (unsigned b = ps->bits[p][byte], bit = 0; b; b >>= 1, bit++)
+            if (b & 1)
+                v[n++] = (uint16_t)(byte * 8 + bit);
+    return n;
+}
+
+/* The ports nmap-services gives a frequency, ascending. */
+static uint32_t ranked_ports(const struct services *svc, int p, uint16_t *v)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < svc->nnamed[p]; i++)
+        if (svc->freq[p][svc->named[p][i]] > 0)
+            v[n++] = svc->named[p][i];
+    return n;
+}
+
+static uint32_t drop_excluded(const struct portset *ex, int p, uint16_t *v, uint32_t n)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!portset_has(ex, p, v[i]))
+            v[kept++] = v[i];
+    return kept;
+}
+
 int portlist_build(struct portlist *out, const struct portset *include,
                    const struct portset *exclude, uint32_t top_n,
                    const bool want[PROTO_COUNT], const struct services *svc, err_t *e)
@@ -169,13 +216,9 @@ int portlist_build(struct portlist *out, const struct portset *include,
             portlist_free(out);
             return -1;
         }
-        uint32_t n = 0;
-        for (unsigned port = 0; port < 65536; port++) {
-            bool in = include ? portset_has(include, p, (uint16_t)port)
-                              : svc->freq[p][port] > 0;
-            if (in && !(exclude && portset_has(exclude, p, (uint16_t)port)))
-                v[n++] = (uint16_t)port;
-        }
+        uint32_t n = include ? set_ports(include, p, v) : ranked_ports(svc, p, v);
+        if (exclude)
+            n = drop_excluded(exclude, p, v, n);
         if (top_n && n > top_n) {
             services_rank(svc, p, v, n);
             n = top_n;

@@ -36,6 +36,33 @@ static uint32_t pool_add(char **pool, size_t *len, size_t *cap, const char *name
     return off;
 }
 
+/* Names `port`; a port named for the first time joins the named list
+ * (sorted once the file is read).  Returns -1 when out of memory. */
+static int name_port(struct services *s, enum proto p, uint16_t port, uint32_t off)
+{
+    if (!off)
+        return -1;
+    if (!s->name_off[p][port]) {
+        if (!s->named[p] && !(s->named[p] = malloc(65536 * sizeof *s->named[p])))
+            return -1;
+        s->named[p][s->nnamed[p]++] = port;
+    }
+    s->name_off[p][port] = off;
+    return 0;
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static void sort_named(struct services *s)
+{
+    for (int p = 0; p < PROTO_COUNT; p++)
+        if (s->named[p])
+            qsort(s->named[p], s->nnamed[p], sizeof *s->named[p], cmp_port);
+}
+
 static void load_builtin(struct services *s, char **pool, size_t *len, size_t *cap)
 {
     const struct builtin_service *lists[PROTO_COUNT] = {builtin_tcp, builtin_udp};
@@ -43,7 +70,8 @@ static void load_builtin(struct services *s, char **pool, size_t *len, size_t *c
     for (int p = 0; p < PROTO_COUNT; p++)
         for (size_t i = 0; i < counts[p]; i++) {
             uint16_t port = lists[p][i].port;
-            s->name_off[p][port] = pool_add(pool, len, cap, lists[p][i].name);
+            if (name_port(s, p, port, pool_add(pool, len, cap, lists[p][i].name)) < 0)
+                return;
             /* Rank order is all that the frequencies are used for. */
             s->freq[p][port] = (float)(counts[p] - i) / (float)counts[p];
         }
@@ -73,7 +101,11 @@ static int parse_line(struct services *s, char *line, char **pool, size_t *len, 
         p = PROTO_UDP;
     else
         return 0; /* sctp: not scanned */
-    s->name_off[p][port] = pool_add(pool, len, cap, name);
+    if (name_port(s, p, (uint16_t)port, pool_add(pool, len, cap, name)) < 0) {
+        free(*pool); /* the caller reports a NULL pool as out of memory */
+        *pool = NULL;
+        return 0;
+    }
     s->freq[p][port] = fr ? strtof(fr, NULL) : 0;
     return 0;
 }
@@ -107,11 +139,13 @@ int services_parse(struct services **out, char *text, size_t len, const char *or
         rc = err_set(e, "out of memory loading %s", origin);
     if (rc < 0) {
         free(pool);
-        free(s);
+        s->pool = NULL;
+        services_free(s);
         return -1;
     }
     s->pool = pool;
     s->source = origin;
+    sort_named(s);
     *out = s;
     return 0;
 }
@@ -132,11 +166,12 @@ int services_load(struct services **out, const char *path, err_t *e)
         char *pool = NULL;
         pool_add(&pool, &len, &cap, "");
         load_builtin(s, &pool, &len, &cap);
-        if (!pool) {
-            free(s);
+        s->pool = pool;
+        if (!pool || !s->named[PROTO_TCP] || !s->named[PROTO_UDP]) {
+            services_free(s);
             return err_set(e, "out of memory loading services");
         }
-        s->pool = pool;
+        sort_named(s);
         *out = s;
         return 0;
     }
@@ -154,6 +189,8 @@ void services_free(struct services *s)
 {
     if (s) {
         free(s->pool);
+        for (int p = 0; p < PROTO_COUNT; p++)
+            free(s->named[p]);
         free(s);
     }
 }
@@ -167,10 +204,10 @@ const char *services_name(const struct services *s, enum proto p, uint16_t port)
 void services_match(const struct services *s, enum proto p, const char *pattern,
                     void (*fn)(void *ctx, uint16_t port), void *ctx)
 {
-    for (unsigned port = 0; port < 65536; port++) {
-        uint32_t off = s->name_off[p][port];
-        if (off && fnmatch(pattern, s->pool + off, FNM_CASEFOLD) == 0)
-            fn(ctx, (uint16_t)port);
+    for (uint32_t i = 0; i < s->nnamed[p]; i++) {
+        uint16_t port = s->named[p][i];
+        if (fnmatch(pattern, s->pool + s->name_off[p][port], FNM_CASEFOLD) == 0)
+            fn(ctx, port);
     }
 }
 

@@ -16,6 +16,11 @@ struct services {
     char *pool;                           /* NUL-separated names */
     uint32_t name_off[PROTO_COUNT][65536]; /* offset into pool; 0 = unnamed */
     float freq[PROTO_COUNT][65536];
+    /* The named ports per protocol, ascending: what a name pattern, a
+     * bracketed range or the frequency ranking walks, so that those cost
+     * what the file holds rather than 65 536 steps each. */
+    uint16_t *named[PROTO_COUNT];
+    uint32_t nnamed[PROTO_COUNT];
     const char *source;                   /* path loaded, or "built-in" */
 };
 

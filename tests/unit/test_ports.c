@@ -8,6 +8,7 @@ void test_ports_errors(void);
 void test_ports_top(void);
 void test_services_file(void);
 void test_ports_blanks(void);
+void test_ports_ranges(void);
 
 static struct services *svc(void)
 {
@@ -157,4 +158,26 @@ void test_ports_blanks(void)
     CHECK(count(" 20-25 ", PROTO_TCP) == 6);
     CHECK(count(" ", PROTO_TCP) == (uint32_t)-1);
     CHECK(count("22 80", PROTO_TCP) == (uint32_t)-1);
+}
+
+/* A range sets whole bytes at once: every edge of a byte, exactly. */
+void test_ports_ranges(void)
+{
+    static const unsigned r[][2] = {{7, 8}, {8, 15}, {9, 9}, {0, 7}, {3, 21}, {1, 65535},
+                                    {65528, 65535}, {16, 23}, {15, 16}, {100, 1000}};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        char spec[32];
+        snprintf(spec, sizeof spec, "%u-%u", r[i][0], r[i][1]);
+        struct portset *ps = calloc(1, sizeof *ps);
+        err_t e;
+        CHECK(portset_parse(ps, spec, svc(), &e) == 0);
+        unsigned n = 0, outside = 0;
+        for (unsigned port = 0; port < 65536; port++) {
+            bool in = portset_has(ps, PROTO_TCP, (uint16_t)port);
+            n += in;
+            outside += in != (port >= r[i][0] && port <= r[i][1]);
+        }
+        CHECK(n == r[i][1] - r[i][0] + 1 && outside == 0);
+        free(ps);
+    }
 }
