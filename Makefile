@@ -18,20 +18,38 @@ LIBSRC   = $(filter-out src/main.c,$(SRC))
 HDR      = $(wildcard src/*.h src/probe/*.h src/output/*.h src/service/*.h src/detect/*.h src/os/*.h src/store/*.h)
 UNITSRC  = $(wildcard tests/unit/*.c)
 
+# Each source is compiled once per flavour (release, sanitizers, fuzzing) into
+# build/obj/FLAVOUR/, and the binaries are linked from those objects: the
+# fourteen fuzz targets share one instrumented build of the tree.
+rel_obj  = $(patsubst %.c,build/obj/rel/%.o,$(1))
+san_obj  = $(patsubst %.c,build/obj/san/%.o,$(1))
+fuzz_obj = $(patsubst %.c,build/obj/fuzz/%.o,$(1))
+
 all: build/scout
 
-build/scout: $(SRC) $(HDR) Makefile
-	@mkdir -p build
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) $(LDLIBS)
+build/obj/rel/%.o: %.c $(HDR) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INC) -c -o $@ $<
 
 # The test build: sanitizers on, used by both the unit runner and the lab tests.
-build/san/scout: $(SRC) $(HDR) Makefile
-	@mkdir -p build/san
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -o $@ $(SRC) $(LDLIBS)
+build/obj/san/%.o: %.c $(HDR) tests/unit/unit.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Itests/unit -c -o $@ $<
 
-build/san/unit: $(LIBSRC) $(UNITSRC) $(HDR) tests/unit/unit.h Makefile
+build/obj/fuzz/%.o: %.c $(HDR) Makefile
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all $(INC) -c -o $@ $<
+
+build/scout: $(call rel_obj,$(SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/san/scout: $(call san_obj,$(SRC))
 	@mkdir -p build/san
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Itests/unit -o $@ $(LIBSRC) $(UNITSRC) $(LDLIBS)
+	$(CC) -g $(SAN) -o $@ $^ $(LDLIBS)
+
+build/san/unit: $(call san_obj,$(LIBSRC) $(UNITSRC))
+	@mkdir -p build/san
+	$(CC) -g $(SAN) -o $@ $^ $(LDLIBS)
 
 unit: build/san/unit
 	./build/san/unit
@@ -43,9 +61,9 @@ test: unit lab
 
 FUZZ = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 fuzz: $(FUZZ)
-build/fuzz/%: fuzz/%.c $(LIBSRC) $(HDR) Makefile
+build/fuzz/%: build/obj/fuzz/fuzz/%.o $(call fuzz_obj,$(LIBSRC))
 	@mkdir -p build/fuzz
-	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INC) -o $@ $< $(LIBSRC) $(LDLIBS)
+	clang -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf build

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Longer fuzzing than CI's smoke runs (not part of CI):
+# Fuzzing: CI's smoke runs are `bench/fuzz.sh -t 15` (scripts/test.sh); longer runs:
 #   bench/fuzz.sh [-t SECONDS] [-n EXECUTIONS] [TARGET...]
 # runs each libFuzzer target (default: every fuzz/fuzz_*.c) for SECONDS
 # (default 600, or $FUZZ_TIME), or until it has run EXECUTIONS inputs (then
@@ -37,7 +37,7 @@ else
     targets=()
     for f in fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
 fi
-make fuzz >/dev/null || exit 1
+make -j2 fuzz >/dev/null || exit 1
 
 # The longest input worth trying, per target (libFuzzer's default is 4096).
 max_len() {
@@ -81,6 +81,7 @@ for t in "${targets[@]}"; do
     if [ "$rc" != 0 ] || [ "$finds" != 0 ]; then
         found=1
         echo "   FINDING in $t (exit $rc): $(grep -m1 -E 'ERROR|SUMMARY' "$dir/log")" >&2
+        grep -m1 -A30 -E '^==[0-9]+==|runtime error' "$dir/log" >&2
     fi
     rows+=("$(printf '%-16s %12s %7s %8s %6s %7s %11s %6s %6s %8s' "$t" "${execs:-?}" "$took" \
         "${rate:-?}" "${cov:-?}" "${ft:-?}" "$seeds->$corp" "${slow:-?}" "${rss:-?}" "$finds")")

@@ -49,6 +49,7 @@ watchdog() { # TEST FLAGFILE
 }
 
 only=${1:-}
+LAB_TIMES=()
 for f in "$here"/test_*.sh; do
     source "$f"
 done
@@ -58,13 +59,18 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
     flag=$WORK/watchdog-$t
     watchdog "$t" "$flag" &
     dog=$!
+    lab_t0=$SECONDS
     "$t"
+    LAB_TIMES+=("$((SECONDS - lab_t0)) $t")
     kill "$dog" 2>/dev/null
     wait "$dog" 2>/dev/null
     [ -e "$flag" ] && fail "$(cat "$flag")"
 done
 
 echo
+# Where the suite's time goes (CI has a 30-minute budget).
+printf '%s\n' "${LAB_TIMES[@]}" | sort -rn | head -12 | awk '{ printf "slowest: %4d s %s\n", $1, $2 }'
+echo "lab: $SECONDS s in all"
 if [ "$T_FAIL" -gt 0 ]; then
     printf 'failed: %s\n' "${T_FAILED[@]}"
 fi
