@@ -38,14 +38,18 @@ const struct scan_type *scan_type_by_letter(char letter)
 }
 
 /* Hosts per group: enough to keep the pipe full, few enough that results
- * (4 bytes per pair) stay near 16 MiB whatever the port count.  The raw
+ * (4 bytes per pair) stay under 16 MiB whatever the port count.  The raw
  * engine keeps no per-host timers, so its groups may be far larger: a
  * horizontal scan then runs as one group, with no wait between groups. */
 static uint32_t group_size(const struct conf *c)
 {
     uint64_t per_host = (uint64_t)c->ports.n[PROTO_TCP] + c->ports.n[PROTO_UDP];
-    uint64_t g = (4u << 20) / MAX(per_host, 1);
-    return conf_hostgroup(c, (uint32_t)MAX(1, MIN(g, scan_is_raw(c->scan) ? 65536 : 4096)));
+    uint64_t g = MAX(1, MIN((4u << 20) / MAX(per_host, 1), scan_is_raw(c->scan) ? 65536 : 4096));
+    /* As many groups, of even size: the largest, which sets the peak
+     * memory, is smaller (a /16 x 100 ports: two groups of 32 768 hosts,
+     * not 41 943 and 23 593). */
+    uint64_t total = MAX(c->targets.total, 1), groups = (total + g - 1) / g;
+    return conf_hostgroup(c, (uint32_t)((total + groups - 1) / groups));
 }
 
 /* Fills hosts with the next hosts of the permuted target list, skipping
