@@ -86,6 +86,7 @@ static void service_free(struct service_info *si)
         free(si->cpe[i]);
     free(si->banner);
     free(si->cert);
+    free(si->fp);
 }
 
 const struct service_info *host_service(const struct host_result *h, enum proto p, uint32_t pi)

@@ -77,6 +77,8 @@ struct service_info {
     uint8_t ncpe;
     char *banner;              /* what the port volunteered, escaped and bounded */
     char *cert;                /* the TLS certificate's subject and validity */
+    char *fp;                  /* nmap's service fingerprint (servicefp.h) when no
+                                  hard match named it but it returned data; NULL if none */
 };
 
 /* What -O concluded about one host (the os stage, os/osscan.c; owned

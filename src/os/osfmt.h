@@ -19,21 +19,12 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "nmapfmt.h"
 #include "os/osfp.h"
 
-/* What nmap writes when a field is left NULL: the version whose probes
- * and database scout follows (nmap's own parsers take any V), and the
- * platform as nmap's configure names it. */
-#define OSFMT_VERSION "7.93"
-#if defined(__x86_64__)
-#define OSFMT_PLATFORM "x86_64-pc-linux-gnu"
-#elif defined(__aarch64__)
-#define OSFMT_PLATFORM "aarch64-unknown-linux-gnu"
-#elif defined(__i386__)
-#define OSFMT_PLATFORM "i686-pc-linux-gnu"
-#else
-#define OSFMT_PLATFORM "unknown-linux-gnu"
-#endif
+/* What nmap writes when a field is left NULL (nmapfmt.h). */
+#define OSFMT_VERSION NMAPFMT_VERSION
+#define OSFMT_PLATFORM NMAPFMT_PLATFORM
 
 /* The SCAN pseudo-test's fields, in nmap's order (osscan.cc WriteSInfo):
  * V E D OT CT CU PV DS DC G M TM P. */

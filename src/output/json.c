@@ -90,6 +90,10 @@ static void service_fields(FILE *f, const struct service_info *si)
         fprintf(f, ",\"banner\":");
         jstr(f, si->banner);
     }
+    if (si->fp) {
+        fprintf(f, ",\"servicefp\":");
+        jstr(f, si->fp);
+    }
     if (si->cert) {
         fprintf(f, ",\"cert\":");
         jstr(f, si->cert);

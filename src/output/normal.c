@@ -235,6 +235,27 @@ static void port_table(FILE *f, const struct run_info *ri, const struct host_res
     }
 }
 
+/* nmap's request to submit what -sV could not name: at most nine of a
+ * host's service fingerprints, in port order. */
+static void service_fingerprints(FILE *f, const struct host_result *h)
+{
+    const char *fp[9];
+    int n = 0;
+    for (uint32_t i = 0; i < h->nsvc && n < 9; i++)
+        if (h->svc[i].fp)
+            fp[n++] = h->svc[i].fp;
+    if (n == 0)
+        return;
+    fprintf(f, "%d service%s unrecognized despite returning data. If you know the service/version, "
+               "please submit the following fingerprint%s at https://nmap.org/cgi-bin/submit.cgi?new-service :\n",
+            n, n > 1 ? "s" : "", n > 1 ? "s" : "");
+    for (int i = 0; i < n; i++) {
+        if (n > 1)
+            fprintf(f, "==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)==============\n");
+        fprintf(f, "%s\n", fp[i]);
+    }
+}
+
 /* What confirm.c found when the host answered nearly every port. */
 static void confirm_note(FILE *f, const struct conf *c, const struct host_result *h)
 {
@@ -478,8 +499,10 @@ static void host(void *stp, FILE *f, const struct run_info *ri, const struct hos
                    "(closed UDP ports were probed against it)\n",
                 h->icmp_burst, h->icmp_interval_us / 1e3);
     not_shown(f, ri, h, &v);
-    if (v.shown)
+    if (v.shown) {
         port_table(f, ri, h, &v);
+        service_fingerprints(f, h);
+    }
     /* nmap's order: the table, the MAC, the OS, then Service Info */
     mac_line(f, h);
     if (h->os)

@@ -5,9 +5,11 @@
  * a host the stop caught half-way carries a "scout-progress" host script
  * saying how far its scan went, one caught before its discovery is
  * state="unknown". */
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
+#include "service/servicefp.h"
 
 struct xml_state {
     uint64_t unknown; /* hosts whose discovery the stop cut short (not down) */
@@ -121,10 +123,20 @@ static void attr(FILE *f, const char *name, const char *val)
     fputc('"', f);
 }
 
-static void service_table(FILE *f, const char *svc)
+/* nmap's servicefp attribute: the fingerprint without its line breaks. */
+static void attr_fp(FILE *f, const struct service_info *si)
+{
+    char *fp = si && si->fp ? servicefp_unwrap(si->fp) : NULL;
+    attr(f, "servicefp", fp);
+    free(fp);
+}
+
+/* A port -sV did not name: the services file's name (and what it sent). */
+static void service_table(FILE *f, const char *svc, const struct service_info *si)
 {
     fprintf(f, "<service");
     attr(f, "name", svc);
+    attr_fp(f, si);
     fprintf(f, " method=\"table\" conf=\"3\"/>");
 }
 
@@ -135,6 +147,7 @@ static void service_probed(FILE *f, const struct service_info *si)
     attr(f, "name", si->name[0] ? si->name : "unknown");
     for (int i = 0; i < SVC_FIELDS; i++)
         attr(f, service_field_name[i], si->field[i]);
+    attr_fp(f, si);
     if (si->ssl)
         fprintf(f, " tunnel=\"ssl\"");
     fprintf(f, " method=\"probed\" conf=\"%d\">", si->name[0] ? 10 : 3);
@@ -178,8 +191,8 @@ static void ports(FILE *f, const struct run_info *ri, const struct host_result *
         const struct service_info *si = shown_service(h, sp.p, sp.i);
         if (si && (si->name[0] || si->ssl))
             service_probed(f, si);
-        else if (svc)
-            service_table(f, svc);
+        else if (svc || (si && si->fp))
+            service_table(f, svc ? svc : "unknown", si);
         if (si)
             port_scripts(f, ri, si);
         fprintf(f, "</port>\n");

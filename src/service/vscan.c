@@ -9,10 +9,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdlimit.h"
 #include "service/match.h"
+#include "service/servicefp.h"
 #include "service/vscan_udp.h"
 #include "service/walk.h"
 
@@ -45,6 +47,12 @@ struct pjob {               /* one open port */
     struct walk w;          /* nmap's probe order (walk.h) */
     struct inflight q[WINDOW]; /* q[0] is the oldest: results count in this order */
     uint8_t qlen;
+    /* nmap's fingerprint of the responses so far (servicefp.h), and the
+     * NULL probe's response (greeting) until the next probe's is in */
+    struct servicefp fp;
+    uint8_t *greeting;
+    size_t greeting_len;
+    bool probed;            /* a probe after the NULL probe has been taken */
 };
 
 struct conn {
@@ -53,6 +61,8 @@ struct conn {
     uint32_t job;
     int probe;
     uint8_t phase;          /* 0 connecting, 1 TLS handshake, 2 sending, 3 reading */
+    bool eof;               /* the peer closed (once concluded) */
+    bool failed;            /* ended by an error: a reset, a refused send */
     uint64_t start, deadline;
     size_t sent, len;
     uint8_t buf[RESP_MAX];
@@ -150,6 +160,25 @@ static void drop_inflight(struct vscan *v, struct pjob *j, int k)
     j->qlen--;
 }
 
+static void forget_greeting(struct pjob *j)
+{
+    free(j->greeting);
+    j->greeting = NULL;
+    j->greeting_len = 0;
+    j->probed = false;
+}
+
+/* nmap prints the fingerprint of a port no hard match named (a softmatch's
+ * only at the default intensity or above). */
+static void settle_fp(const struct vscan *v, struct pjob *j)
+{
+    if (j->si->soft && v->conf->version_intensity < 7)
+        servicefp_free(&j->fp);
+    free(j->si->fp);
+    j->si->fp = servicefp_finish(&j->fp);
+    forget_greeting(j);
+}
+
 static void finish_job(struct vscan *v, struct pjob *j)
 {
     if (j->done)
@@ -158,6 +187,7 @@ static void finish_job(struct vscan *v, struct pjob *j)
     v->jobs_left--;
     while (j->qlen)
         drop_inflight(v, j, j->qlen - 1);
+    settle_fp(v, j);
 }
 
 static uint32_t wait_ms(const struct vscan *v, int probe)
@@ -203,6 +233,7 @@ static int open_conn(struct vscan *v, uint32_t ji, int probe)
     c->job = ji;
     c->probe = probe;
     c->phase = 0;
+    c->eof = c->failed = false;
     c->sent = c->len = 0;
     c->start = ms_now();
     c->deadline = c->start + wait_ms(v, probe);
@@ -289,10 +320,15 @@ static void take_hard(struct vscan *v, uint32_t ji, int mi, const struct conn *c
     struct pjob *j = &v->jobs[ji];
     bool tunnel = !j->ssl && !strcmp(v->db.matches[mi].service, "ssl");
     clear_fields(j->si);
-    if (!tunnel)
+    struct servicefp fp = j->fp; /* inside TLS, the walk's fingerprint goes on */
+    j->fp = (struct servicefp){0};
+    if (!tunnel) {
         match_fill(&v->m, mi, c->buf, c->len, j->si);
+        servicefp_free(&fp);
+    }
     finish_job(v, j);
     if (tunnel) {
+        j->fp = fp;
         j->done = false;
         v->jobs_left++;
         j->ssl = j->si->ssl = true;
@@ -315,6 +351,29 @@ static void take_soft(struct vscan *v, struct pjob *j, int mi, const struct conn
             drop_inflight(v, j, k);
 }
 
+/* A response that named nothing for sure goes into the fingerprint as nmap
+ * would have read it: nmap sends the first probe after the NULL probe on
+ * the NULL probe's connection when the peer kept it open, so a greeting
+ * that scout's own connection for that probe got again is not part of that
+ * probe's response. */
+static void fp_response(const struct vscan *v, struct pjob *j, int probe, const struct conn *c)
+{
+    const uint8_t *r = c->buf;
+    size_t n = c->len;
+    if (is_null_probe(v, probe)) {
+        forget_greeting(j);
+        if (n && !c->eof && (j->greeting = malloc(n)))
+            memcpy(j->greeting, r, n), j->greeting_len = n;
+    } else if (!j->probed) {
+        j->probed = true;
+        if (j->greeting_len && n >= j->greeting_len && !memcmp(r, j->greeting, j->greeting_len))
+            r += j->greeting_len, n -= j->greeting_len;
+    }
+    struct servicefp_head h = {.port = job_port(v, j), .ssl = j->ssl,
+                               .intensity = v->conf->version_intensity, .when = time(NULL)};
+    servicefp_add(&j->fp, &h, v->db.probes[probe < 0 ? v->db.null_probe : probe].name, r, n);
+}
+
 /* Takes finished results in walk order, as a sequential walk would have. */
 static void commit(struct vscan *v, uint32_t ji)
 {
@@ -324,6 +383,9 @@ static void commit(struct vscan *v, uint32_t ji)
         const struct conn *c = &v->conns[e.conn];
         if (is_null_probe(v, e.probe) && c->len && !j->si->banner)
             j->si->banner = escape_bytes(c->buf, c->len, BANNER_MAX);
+        /* nmap's fingerprint leaves out what came before an error */
+        if (v->have_db && (e.out == OUT_NONE || e.out == OUT_SOFT) && !c->failed)
+            fp_response(v, j, e.probe, c);
         if (!v->have_db || e.out == OUT_WRAPPED) {
             if (e.out == OUT_WRAPPED)
                 snprintf(j->si->name, sizeof j->si->name, "tcpwrapped");
@@ -372,6 +434,7 @@ static void conclude(struct vscan *v, int s, bool eof)
         out = OUT_WRAPPED;
     epoll_ctl(v->ep, EPOLL_CTL_DEL, c->fd, NULL);
     c->phase = 4;
+    c->eof = eof;
     j->q[k] = (struct inflight){.conn = s, .probe = j->q[k].probe, .finished = true,
                                 .out = out, .match = mi};
     /* A later probe's hard match cuts the waits before it to a grace: an
@@ -506,6 +569,7 @@ static void on_readable(struct vscan *v, int s)
     size_t before = c->len;
     int r = read_some(c);
     if (r <= 0) {
+        c->failed = r < 0;
         conclude(v, s, true);
         return;
     }
@@ -530,6 +594,7 @@ static void on_event(struct vscan *v, int s, uint32_t events)
     if (ok && c->phase == 2)
         ok = send_probe(v, s);
     if (!ok) {
+        c->failed = true;
         conclude(v, s, false);
         return;
     }
@@ -619,6 +684,10 @@ static void teardown(struct vscan *v)
     v->udp = NULL;
     for (uint32_t s = 0; v->conns && s < v->nconns; s++)
         close_conn(v, (int)s);
+    for (uint32_t ji = 0; v->jobs && ji < v->njobs; ji++) { /* interrupted walks */
+        servicefp_free(&v->jobs[ji].fp);
+        forget_greeting(&v->jobs[ji]);
+    }
     if (v->ep >= 0)
         close(v->ep);
     free(v->conns);

@@ -309,9 +309,9 @@ lab_setup_t6() {
     lab_truth t6 "default closed conn-refused"
     lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 &&
         lab_start_exim t6 || return 1
-    lab_listen t6 7000:@silent 7001 7002:@flood
+    lab_listen t6 7000:@silent 7001 7002:@flood "7004:@reply:SCOUTLAB-ECHO unknown (7004)"
     lab_truth t6 "21 open syn-ack" "22 open syn-ack" "25 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
-        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack"
+        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack" "7004 open syn-ack"
 }
 
 # The UDP hosts (issue 14).  What each UDP port of u1 is, and what nmap's

@@ -5,7 +5,10 @@
 A connection gets BANNER (with \\r\\n appended) if one was given, then is
 closed; with the banner "@silent" it is held open and never spoken to (a
 service that waits for the client); with "@flood" it is sent data without
-end until the client goes (a service that never stops talking).  One
+end until the client goes (a service that never stops talking); with
+"@reply:TEXT" it waits for the client's first bytes, answers TEXT (with
+\r\n) and closes (a service that speaks second, in a protocol nobody
+knows).  One
 process serves all ports so a lab host costs one process."""
 import selectors
 import socket
@@ -35,6 +38,16 @@ for spec in args:
     s.listen(512)
     s.setblocking(False)
     sel.register(s, selectors.EVENT_READ, banner.encode() + b"\r\n" if banner else b"")
+def reply(conn, text):
+    try:
+        conn.settimeout(30)
+        if conn.recv(4096):
+            conn.sendall(text)
+    except OSError:
+        pass
+    conn.close()
+
+
 held = []
 while True:
     for key, _ in sel.select():
@@ -44,6 +57,9 @@ while True:
             continue
         if key.data == b"@flood\r\n":
             threading.Thread(target=flood, args=(conn,), daemon=True).start()
+            continue
+        if key.data.startswith(b"@reply:"):
+            threading.Thread(target=reply, args=(conn, key.data[7:]), daemon=True).start()
             continue
         if key.data == b"@silent\r\n":
             held = held[-200:] + [conn]

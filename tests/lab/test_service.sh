@@ -13,6 +13,26 @@ test_service_versions() {
     check "JSON lines carry product and version" grep -q '"port":80,.*"product":"nginx","version":"' "$WORK/sv.json"
 }
 
+# nmap's fingerprint text without its clock (Time=, hex seconds).
+untimed() { sed 's/%Time=[0-9A-F]*%/%Time=T%/'; }
+
+test_service_fingerprint() {
+    # t6:7004 answers every probe with a line of a protocol nobody knows:
+    # nmap's submission fingerprint, as nmap prints it, in every output.
+    local s=$WORK/sf-scout n=$WORK/sf-nmap
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV -p 22,7004 -oN "$s.txt" -oX "$s.xml" -oJ "$s.json" \
+        $LAB_T6 >/dev/null
+    ip netns exec "$(lab_ns scan)" nmap -n -sV -p 22,7004 -oN "$n.txt" -oX "$n.xml" $LAB_T6 >/dev/null
+    check "-sV: the 'unrecognized despite returning data' line and the fingerprint equal nmap's (but its clock)" \
+        diff <(grep -E "^SF|unrecognized despite" "$n.txt" | untimed) <(grep -E "^SF|unrecognized despite" "$s.txt" | untimed)
+    check "...and there is one" grep -q "^SF-Port7004-TCP:V=7.93%I=7%D=" "$s.txt"
+    check "XML: the servicefp attribute equals nmap's" \
+        diff <(grep -o 'servicefp="[^"]*"' "$n.xml" | untimed) <(grep -o 'servicefp="[^"]*"' "$s.xml" | untimed)
+    check "...and the XML is valid against nmap.dtd" xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$s.xml"
+    check "JSON lines carry it" grep -q '"port":7004,.*"servicefp":"SF-Port7004-TCP:V=7.93' "$s.json"
+    check "a port a hard match named has none" bash -c "! grep -q 'SF-Port22-' '$s.txt' '$s.xml' '$s.json'"
+}
+
 test_service_banners() {
     ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sT --banners -p 21,22,7000 -oX "$WORK/ban.xml" $LAB_T6 >"$WORK/ban.txt"
     check "--banners without -sV shows the SSH greeting" grep -q "^|_banner: SSH-2.0-OpenSSH" "$WORK/ban.txt"
