@@ -138,23 +138,47 @@ static const char *helper(struct matcher *m, const uint8_t *resp, const char *s,
     return s;
 }
 
-static char *fill_template(struct matcher *m, const char *t, const uint8_t *resp)
+/* What a CPE may hold of a substituted value, as nmap's transform_cpe
+ * writes it (the CPE specification's section 5.4): reserved characters
+ * percent-encoded, blanks as '_', the rest lower-cased. */
+static void put_cpe(struct out *o, const struct out *v)
 {
-    struct out o = {.n = 0};
+    for (size_t i = 0; i < v->n; i++) {
+        unsigned char c = (unsigned char)v->buf[i];
+        char tmp[4];
+        if (c && strchr(":/?#[]@!$&'()*+,;=%<>\"", c))
+            snprintf(tmp, sizeof tmp, "%%%02X", c);
+        else
+            snprintf(tmp, sizeof tmp, "%c", isspace(c) ? '_' : tolower(c));
+        put(o, tmp, strlen(tmp));
+    }
+}
+
+/* A version field, or with cpe a CPE (its substitutions encoded). */
+static char *fill_template(struct matcher *m, const char *t, const uint8_t *resp, bool cpe)
+{
+    struct out o = {.n = 0}, v;
     o.buf[0] = 0;
     while (*t) {
         const char *next;
         size_t len;
+        v.n = 0;
+        v.buf[0] = 0;
         if (t[0] == '$' && isdigit((unsigned char)t[1])) {
             const char *g = group(m, resp, t[1] - '0', &len);
             for (size_t i = 0; i < len; i++) /* raw bytes; controls would break a line */
-                put(&o, isprint((unsigned char)g[i]) ? &g[i] : ".", 1);
+                put(&v, isprint((unsigned char)g[i]) ? &g[i] : ".", 1);
             t += 2;
-        } else if (t[0] == '$' && (next = helper(m, resp, t, &o))) {
+        } else if (t[0] == '$' && (next = helper(m, resp, t, &v))) {
             t = next;
         } else {
             put(&o, t++, 1);
+            continue;
         }
+        if (cpe)
+            put_cpe(&o, &v);
+        else
+            put(&o, v.buf, v.n);
     }
     return o.n ? strdup(o.buf) : NULL;
 }
@@ -176,7 +200,7 @@ static void fill_cpes(struct matcher *m, const struct svc_match *ml, const uint8
     }
     for (int c = 0; c < ml->ncpe; c++) {
         const char *k = ml->cpe[c][0] ? strchr(parts, ml->cpe[c][0]) : NULL;
-        char *v = k ? fill_template(m, ml->cpe[c], resp) : NULL, *full = NULL;
+        char *v = k ? fill_template(m, ml->cpe[c], resp, true) : NULL, *full = NULL;
         /* cpe:/a:vendor:product/ holds "a:vendor:product" between its slashes. */
         if (v && asprintf(&full, "cpe:/%s", v) > 0) {
             free(slot[k - parts]);
@@ -199,7 +223,7 @@ void match_fill(struct matcher *m, int mi, const uint8_t *resp, size_t len, stru
     for (int f = 0; f < VF_COUNT; f++)
         if (ml->field[f]) {
             free(si->field[f]);
-            si->field[f] = fill_template(m, ml->field[f], resp);
+            si->field[f] = fill_template(m, ml->field[f], resp, false);
         }
     fill_cpes(m, ml, resp, si);
 }

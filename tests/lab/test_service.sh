@@ -30,6 +30,7 @@ test_service_fingerprint() {
         diff <(grep -o 'servicefp="[^"]*"' "$n.xml" | untimed) <(grep -o 'servicefp="[^"]*"' "$s.xml" | untimed)
     check "...and the XML is valid against nmap.dtd" xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$s.xml"
     check "JSON lines carry it" grep -q '"port":7004,.*"servicefp":"SF-Port7004-TCP:V=7.93' "$s.json"
+    check "the CPEs equal nmap's" diff <(grep -o '<cpe>[^<]*</cpe>' "$n.xml") <(grep -o '<cpe>[^<]*</cpe>' "$s.xml")
     check "a port a hard match named has none" bash -c "! grep -q 'SF-Port22-' '$s.txt' '$s.xml' '$s.json'"
 }
 

@@ -11,8 +11,9 @@ static const char db_text[] =
     "totalwaitms 6000\n"
     "match ssh m|^SSH-([\\d.]+)-OpenSSH_([\\w._-]+) Debian-(\\S+)\\r\\n| p/OpenSSH/ v/$2 Debian $3/"
     " i/protocol $1/ o/Linux/ cpe:/a:openbsd:openssh:$2/ cpe:/o:debian:debian_linux/"
-    " cpe:/o:linux:linux_kernel/a\n"
-    "match demo m|^D(.)(..)(.*)$|s p/$P(3)/ v/$I(2,\">\")/ i/$SUBST(1,\"x\",\"y\")/\n";
+    " cpe:/o:linux:linux_kernel/a cpe:/h:debian:Pkg:$3/\n"
+    "match demo m|^D(.)(..)(.*)$|s p/$P(3)/ v/$I(2,\">\")/ i/$SUBST(1,\"x\",\"y\")/"
+    " cpe:/a:demo:Lit_$P(3)$SUBST(1,\"x\",\"A B+\")/\n";
 
 /* Fills a service_info from the first matching line for resp. */
 static int fill(struct matcher *m, const struct probedb *db, const char *resp, size_t len,
@@ -59,15 +60,19 @@ void test_match_templates(void)
     CHECK_STR(si.name, "ssh");
     CHECK_STR(si.field[SVC_VERSION], "9.2p1 Debian 2+deb12u3");
     CHECK_STR(si.field[SVC_INFO], "protocol 2.0");
-    CHECK(si.ncpe == 2);
+    CHECK(si.ncpe == 3);
     CHECK_STR(si.cpe[0], "cpe:/a:openbsd:openssh:9.2p1");
-    CHECK_STR(si.cpe[1], "cpe:/o:linux:linux_kernel");
+    /* nmap's transform_cpe on what is substituted, not on the line's text */
+    CHECK_STR(si.cpe[1], "cpe:/h:debian:Pkg:2%2Bdeb12u3");
+    CHECK_STR(si.cpe[2], "cpe:/o:linux:linux_kernel");
     clear(&si);
     const char demo[] = "Dx\x01\x02name\x01\n";
     CHECK(fill(&m, &db, demo, sizeof demo - 1, &si) == 1);
     CHECK_STR(si.field[SVC_PRODUCT], "name"); /* $P: unprintable bytes dropped */
     CHECK_STR(si.field[SVC_VERSION], "258");  /* $I(2,">"): 0x0102 big-endian */
     CHECK_STR(si.field[SVC_INFO], "y");
+    CHECK(si.ncpe == 1);
+    CHECK_STR(si.cpe[0], "cpe:/a:demo:Lit_namea_b%2B");
     clear(&si);
     CHECK(fill(&m, &db, "HTTP/1.0 200 OK\r\n", 17, &si) == -1);
     matcher_free(&m);
