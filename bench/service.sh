@@ -2,17 +2,18 @@
 # bench/service.sh: scout -sV against nmap -sV -T4 over the same lab ports, one go.
 #
 # The lab's service host t6 runs Debian's sshd, nginx (HTTP and HTTPS),
-# vsftpd, Exim and redis, plus a silent listener and one that closes at once.  (Its
+# vsftpd, Exim, redis and PostgreSQL, plus a silent listener, one that closes
+# at once and one that answers every probe in no known protocol.  (Its
 # listener that never stops sending, port 7002, is left out by default: nmap
 # -sV buffers what it sends, passing 1 GiB of memory and 3 CPU-minutes
 # without finishing; scout bounds it to 16 KiB a probe.)  Prints each tool's wall time, what it named on
 # every port (service, product, version), how many ports the two agree on,
-# and the time ratio.  Target (issue 7): the same answers in at most a third
-# of nmap's time.   Usage: bench/service.sh [PORTS]
+# whether their service fingerprints are equal, and the time ratio.  Target
+# (issue 20): the same answers in at most 0.2x nmap's time.   Usage: bench/service.sh [PORTS]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SCOUT=${SCOUT:-$here/../build/scout}
-PORTS=${1:-21,22,25,80,443,6379,7000,7001}
+PORTS=${1:-21,22,25,80,443,5432,6379,7000,7001,7004}
 source "$here/../tests/lab/lab.sh"
 command -v nmap >/dev/null || { echo "bench: nmap is not installed (apt-get install nmap)"; exit 1; }
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
@@ -34,6 +35,14 @@ python3 - "$out" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
 out = sys.argv[1]
+
+import re
+
+def fingerprints(path):
+    """servicefp per port, without its clock (Time=)."""
+    return {int(p.get("portid")): re.sub(r"%Time=[0-9A-F]*%", "%", p.find("service").get("servicefp"))
+            for p in ET.parse(path).getroot().iter("port")
+            if p.find("service") is not None and p.find("service").get("servicefp")}
 
 def services(path):
     res = {}
@@ -57,5 +66,8 @@ for port in sorted(set(s) | set(n)):
     print(f"{port:>6}  {' '.join(x for x in a if x)[:45]:45s} {' '.join(x for x in b if x)[:45]:45s}{mark}")
 ident = lambda r: sum(1 for v in r.values() if v[0] and not v[0].endswith("?"))
 print(f"scout {ts:.2f} s, {ident(s)} identified; nmap -T4 {tn:.2f} s, {ident(n)} identified")
-print(f"same answer on {agree}/{len(set(s) | set(n))} ports; scout/nmap time ratio {ts / tn:.3f} (target <= 0.333)")
+fs, fn = fingerprints(f"{out}/scout.xml"), fingerprints(f"{out}/nmap.xml")
+print(f"service fingerprints: scout {sorted(fs)}, nmap {sorted(fn)}, equal on "
+      f"{sum(fs.get(p) == fn[p] for p in fn)}/{len(fn)} of nmap's")
+print(f"same answer on {agree}/{len(set(s) | set(n))} ports; scout/nmap time ratio {ts / tn:.3f} (target <= 0.2)")
 PY

@@ -232,6 +232,9 @@ static int compile(struct loader *L, const char *rest, struct svc_match *m)
         snprintf(why, sizeof why, "bad regex at offset %zu: %s", (size_t)erroff, (char *)buf);
         return bad(L, why);
     }
+    uint32_t all = 0;
+    pcre2_pattern_info(m->re, PCRE2_INFO_ALLOPTIONS, &all);
+    m->anchored = all & PCRE2_ANCHORED;
     return parse_fields(L, end, m);
 }
 

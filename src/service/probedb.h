@@ -29,6 +29,7 @@ struct svc_match {
     char *service;
     pcre2_code *re;
     bool soft;
+    bool anchored;           /* matches only at the response's start (^) */
     char *field[VF_COUNT];   /* templates with $1.. and helpers, NULL if absent */
     char *cpe[SVC_MAX_CPE];
     uint8_t ncpe;

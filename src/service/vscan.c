@@ -20,7 +20,10 @@
 
 #define RESP_MAX 16384
 #define BANNER_MAX 160
-#define NULL_GRACE_MS 1000  /* wait left to earlier probes once a later one hard-matched */
+/* Wait left to earlier probes once a later one hard-matched: three times
+ * what the later one took, within these bounds. */
+#define GRACE_MIN_MS 50
+#define GRACE_MAX_MS 1000
 #define BANNER_WAIT_MS 3000 /* --banners without -sV: how long to listen */
 
 enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
@@ -414,6 +417,28 @@ static enum outcome judge(struct vscan *v, const struct conn *c, int *mi)
     return *mi < 0 ? OUT_NONE : v->db.matches[*mi].soft ? OUT_SOFT : OUT_HARD;
 }
 
+/* A later probe's match cuts the waits of the probes before it (k) to a
+ * grace.  A line anchored at the reply's start (^) that matched shows that
+ * the service sent nothing before that reply on its connection, no greeting
+ * in particular, so an earlier probe that got nothing in three times as
+ * long gets nothing (a greeting comes at once, and the earlier probes'
+ * connections are the older).  An unanchored hard match still leaves them
+ * GRACE_MAX_MS: an answer that slow would have led the later reply anyway. */
+static void cut_earlier(struct vscan *v, struct pjob *j, int k, enum outcome out, int mi,
+                        const struct conn *c)
+{
+    if (out != OUT_HARD && (out != OUT_SOFT || !v->db.matches[mi].anchored))
+        return;
+    uint64_t now = ms_now(), grace = GRACE_MAX_MS;
+    if (v->db.matches[mi].anchored)
+        grace = MIN(MAX(3 * (now - c->start), GRACE_MIN_MS), GRACE_MAX_MS);
+    for (int b = 0; b < k; b++) {
+        struct conn *bc = &v->conns[j->q[b].conn];
+        if (!j->q[b].finished && bc->deadline > bc->start + grace)
+            bc->deadline = MAX(bc->start + grace, now);
+    }
+}
+
 /* Conn s is over (reply complete, closed, timed out or failed): its result
  * is parked until every probe before it in the walk is over too. */
 static void conclude(struct vscan *v, int s, bool eof)
@@ -437,13 +462,7 @@ static void conclude(struct vscan *v, int s, bool eof)
     c->eof = eof;
     j->q[k] = (struct inflight){.conn = s, .probe = j->q[k].probe, .finished = true,
                                 .out = out, .match = mi};
-    /* A later probe's hard match cuts the waits before it to a grace: an
-     * answer that slow would have been in its reply anyway. */
-    for (int b = 0; out == OUT_HARD && b < k; b++) {
-        struct conn *bc = &v->conns[j->q[b].conn];
-        if (!j->q[b].finished && bc->deadline > bc->start + NULL_GRACE_MS)
-            bc->deadline = MAX(bc->start + NULL_GRACE_MS, ms_now());
-    }
+    cut_earlier(v, j, k, out, mi, c);
     commit(v, ji);
 }
 

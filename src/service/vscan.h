@@ -13,9 +13,14 @@
  * probe, 5 s for every probe a silent service ignores), scout keeps up to
  * five probes of a port's walk in flight on their own connections and takes
  * their results in walk order, so the answer is the one a sequential walk
- * gives.  A later probe's hard match cuts the waits still running before it
- * to a 1 s grace (a banner that slow would have led the later reply anyway:
- * fallbacks end with the NULL probe's lines).  A peer that closes at once
+ * gives.  A later probe's match cuts the waits still running before it to
+ * a grace: when its line is anchored at the reply's start, three times
+ * what that reply took (50 ms to 1 s: nothing came before the reply on its
+ * connection, so no greeting is coming on the older ones); 1 s for an
+ * unanchored hard match (a banner that slow would have led the later reply
+ * anyway: fallbacks end with the NULL probe's lines).  For a port no hard
+ * match names, nmap's service fingerprint of the responses (servicefp.h)
+ * is kept, as nmap would have read them.  A peer that closes at once
  * on the NULL probe is "tcpwrapped".  Responses are bounded in size
  * (16 KiB) and time (the probe's totalwaitms).
  *

@@ -16,8 +16,9 @@
 #                 open: a stateful firewall.
 #   t6 "services" (198.18.0.13, 2001:2::13): Debian's own servers for -sV: OpenSSH (22),
 #                 nginx (80, and 443 with a self-signed certificate), vsftpd
-#                 (21), Exim (25), redis (6379); a listener that never speaks (7000),
-#                 one that closes at once (7001), one that never stops (7002).
+#                 (21), Exim (25), redis (6379), PostgreSQL (5432); a listener that
+#                 never speaks (7000), one that closes at once (7001), one that never
+#                 stops (7002), one that answers any probe in no known protocol (7004).
 #   u1 "udp"      (198.18.0.40, 2001:2::40): Debian's DNS (dnsmasq, 53), SNMP (snmpd,
 #                 161, and 162 where it ignores what nmap sends), NTP (chronyd, 123),
 #                 UDP echo listeners (7, 20031), UDP 1900 dropped, 5060 rejected
@@ -210,6 +211,17 @@ lab_start_redis() { # HOST: a real redis-server on port 6379
         --appendonly no --dir "$LAB_DIR/redis-$1" --daemonize no >/dev/null 2>&1 &
 }
 
+lab_start_postgres() { # HOST: a real PostgreSQL on port 5432 (both families), nothing stored
+    local bin d="$LAB_DIR/postgres-$1"
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -x "$bin/initdb" ] && id postgres >/dev/null 2>&1 || return 1
+    chmod 711 "$LAB_DIR" && mkdir -p "$d" && chown postgres: "$d" || return 1
+    (cd "$d" && runuser -u postgres -- "$bin/initdb" -D "$d/data" -U scout --auth-host=reject --auth-local=trust \
+        --no-sync >"$d/initdb.log" 2>&1) || return 1
+    (cd "$d" && lab_in "$1" runuser -u postgres -- "$bin/postgres" -D "$d/data" -c "listen_addresses=*" \
+        -c "unix_socket_directories=$d" -c fsync=off -p 5432 >"$d/log" 2>&1 &)
+}
+
 lab_start_exim() { # HOST: a real Exim SMTP server on port 25 (both families) that refuses all mail
     [ -x /usr/sbin/exim4 ] || return 1
     local d="$LAB_DIR/exim-$1"
@@ -308,10 +320,10 @@ lab_setup_t3() {
 lab_setup_t6() {
     lab_truth t6 "default closed conn-refused"
     lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 &&
-        lab_start_exim t6 || return 1
+        lab_start_exim t6 && lab_start_postgres t6 || return 1
     lab_listen t6 7000:@silent 7001 7002:@flood "7004:@reply:SCOUTLAB-ECHO unknown (7004)"
     lab_truth t6 "21 open syn-ack" "22 open syn-ack" "25 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
-        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack" "7004 open syn-ack"
+        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack" "7004 open syn-ack" "5432 open syn-ack"
 }
 
 # The UDP hosts (issue 14).  What each UDP port of u1 is, and what nmap's

@@ -31,6 +31,10 @@ def expectations():
         7000: dict(product=None),          # silent: nothing to identify
         7001: dict(name="tcpwrapped"),     # closes at once
         7002: dict(product=None),          # talks without end: bounded, not identified
+        # PostgreSQL tells an unauthenticated peer nothing of its version;
+        # nmap-service-probes softmatches it, as nmap names it
+        5432: dict(name="postgresql", product="PostgreSQL DB", version="9.6.0 or later"),
+        7004: dict(product=None),          # answers in no known protocol: its fingerprint
     }
 
 

@@ -1,7 +1,8 @@
 # Lab tests of service and version detection (-sV) and --banners against t6,
-# which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd and redis.
+# which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd, Exim, redis
+# and PostgreSQL.
 
-SVC_PORTS=21,22,25,80,443,6379,7000,7001,7002
+SVC_PORTS=21,22,25,80,443,5432,6379,7000,7001,7002,7004
 
 test_service_versions() {
     check "-sV names every service and version as installed (dpkg)" bash -c \
@@ -19,13 +20,15 @@ untimed() { sed 's/%Time=[0-9A-F]*%/%Time=T%/'; }
 test_service_fingerprint() {
     # t6:7004 answers every probe with a line of a protocol nobody knows:
     # nmap's submission fingerprint, as nmap prints it, in every output.
+    # PostgreSQL (5432) is only softmatched: its fingerprint is printed too.
     local s=$WORK/sf-scout n=$WORK/sf-nmap
-    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV -p 22,7004 -oN "$s.txt" -oX "$s.xml" -oJ "$s.json" \
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV -p 22,5432,7004 -oN "$s.txt" -oX "$s.xml" -oJ "$s.json" \
         $LAB_T6 >/dev/null
-    ip netns exec "$(lab_ns scan)" nmap -n -sV -p 22,7004 -oN "$n.txt" -oX "$n.xml" $LAB_T6 >/dev/null
+    ip netns exec "$(lab_ns scan)" nmap -n -sV -p 22,5432,7004 -oN "$n.txt" -oX "$n.xml" $LAB_T6 >/dev/null
     check "-sV: the 'unrecognized despite returning data' line and the fingerprint equal nmap's (but its clock)" \
         diff <(grep -E "^SF|unrecognized despite" "$n.txt" | untimed) <(grep -E "^SF|unrecognized despite" "$s.txt" | untimed)
-    check "...and there is one" grep -q "^SF-Port7004-TCP:V=7.93%I=7%D=" "$s.txt"
+    check "...and there are two: 7004 and PostgreSQL's" \
+        bash -c "grep -q '^SF-Port7004-TCP:V=7.93%I=7%D=' '$s.txt' && grep -q '^SF-Port5432-TCP:V=' '$s.txt'"
     check "XML: the servicefp attribute equals nmap's" \
         diff <(grep -o 'servicefp="[^"]*"' "$n.xml" | untimed) <(grep -o 'servicefp="[^"]*"' "$s.xml" | untimed)
     check "...and the XML is valid against nmap.dtd" xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$s.xml"
