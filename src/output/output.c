@@ -213,8 +213,9 @@ void service_column(const struct run_info *ri, const struct service_info *si, en
     const char *table = port_service(ri, p, port);
     bool found = si && si->name[0];
     const char *name = found ? si->name : table ? table : "unknown";
-    /* nmap marks a table guess with "?" once it has tried and failed. */
-    const char *guess = ri->conf->version && !found && si ? "?" : "";
+    /* nmap marks a table guess with "?" once it has tried and failed
+     * ("unknown", no guess at all, has none). */
+    const char *guess = ri->conf->version && !found && si && table ? "?" : "";
     snprintf(out, n, "%s%s%s%s", si && si->ssl ? "ssl" : "", si && si->ssl ? sep : "", name, guess);
 }
 

@@ -28,7 +28,7 @@
 
 enum outcome { OUT_NONE, OUT_SOFT, OUT_HARD, OUT_WRAPPED };
 
-#define WINDOW 5            /* probes of one port in flight at once */
+#define WINDOW 8            /* probes of one port in flight at once */
 #define MAX_CONNS 512       /* gentle on a single host; fewer if descriptors are short */
 #define SHORT_WAIT_MS 2000  /* no descriptor with nothing in flight: give up after this */
 #define UDP_EVENT UINT32_MAX /* the UDP engine's epoll descriptor, among the connections */

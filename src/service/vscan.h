@@ -11,7 +11,7 @@
  *   a match naming "ssl" restarts the walk inside TLS (OpenSSL).
  * Where nmap sends one probe at a time and waits out each (6 s of NULL
  * probe, 5 s for every probe a silent service ignores), scout keeps up to
- * five probes of a port's walk in flight on their own connections and takes
+ * eight probes of a port's walk in flight on their own connections and takes
  * their results in walk order, so the answer is the one a sequential walk
  * gives.  A later probe's match cuts the waits still running before it to
  * a grace: when its line is anchored at the reply's start, three times

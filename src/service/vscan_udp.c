@@ -5,9 +5,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdlimit.h"
+#include "service/servicefp.h"
 #include "service/walk.h"
 
 #define UWINDOW 8           /* probes of one port out at once */
@@ -40,6 +42,7 @@ struct ujob {               /* one UDP port */
     struct walk w;
     uint32_t q[UWINDOW];    /* slots of its probes out, in walk order */
     uint8_t qlen;
+    struct servicefp fp;    /* nmap's fingerprint of its answers so far */
 };
 
 struct uvscan {
@@ -101,6 +104,12 @@ static void finish(struct uvscan *u, struct ujob *j)
     }
     while (j->qlen)
         pop_front(u, j);
+    /* nmap prints the fingerprint of a port no hard match named (a
+     * softmatch's only at the default intensity or above) */
+    if (j->si->soft && u->conf->version_intensity < 7)
+        servicefp_free(&j->fp);
+    free(j->si->fp);
+    j->si->fp = servicefp_finish(&j->fp);
 }
 
 enum { SOCK_SHORT = -1, SOCK_FAILED = -2, SOCK_UNREACH = -3 };
@@ -223,9 +232,13 @@ static void commit(struct uvscan *u, uint32_t ji)
         if (s->out == UO_HARD) {
             clear_fields(j->si);
             match_fill(u->m, s->match, s->buf, s->len, j->si);
+            servicefp_free(&j->fp);
             finish(u, j);
             return;
         }
+        struct servicefp_head h = {.port = j->port, .udp = true, .intensity = u->conf->version_intensity,
+                                   .when = time(NULL)};
+        servicefp_add(&j->fp, &h, u->db->probes[s->probe].name, s->buf, s->len);
         if (s->out == UO_SOFT)
             take_soft(u, j, s);
         pop_front(u, j);
@@ -436,6 +449,8 @@ void uvscan_close(struct uvscan *u)
         return;
     for (uint32_t s = 0; u->slots && s < u->nslots; s++)
         close_fd(u, &u->slots[s]);
+    for (uint32_t ji = 0; u->jobs && ji < u->njobs; ji++) /* interrupted walks */
+        servicefp_free(&u->jobs[ji].fp);
     if (u->ep >= 0)
         close(u->ep);
     free(u->slots);
@@ -449,7 +464,7 @@ static bool has_fields(const struct service_info *si)
     for (int i = 0; i < SVC_FIELDS; i++)
         if (si->field[i])
             return true;
-    return si->ncpe || si->name[0] || si->banner || si->cert;
+    return si->ncpe || si->name[0] || si->banner || si->cert || si->fp;
 }
 
 void uvscan_prune(struct group *g)

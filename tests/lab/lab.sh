@@ -338,6 +338,9 @@ lab_setup_t6() {
 #                              datagram as malformed SNMP       open|filtered no-response
 #   20031  udpecho.py          no nmap payload: echoes the
 #                              empty datagram (an empty reply)  open udp-response
+#   20033  udpecho.py          answers anything with a line in
+#                              no known protocol (-sV's service
+#                              fingerprint; not in the top 1000) open udp-response
 #   1900   iptables DROP                                        open|filtered no-response
 #   5060   REJECT icmp-admin-prohibited (icmp6-adm-prohibited)  filtered admin-prohibited
 #   other  no socket: ICMP port unreachable                     closed port-unreach
@@ -352,6 +355,7 @@ lab_setup_t6() {
 # under $LAB_DIR/udp-<host>; chronyd runs with -x (it must not touch the
 # machine's clock: time is not namespaced).
 LAB_UDP_ECHO="7 20031"
+LAB_UDP_UNKNOWN="20033=SCOUTLAB-UDP unknown"
 LAB_UDP_DROP=1900
 LAB_UDP_REJECT=5060
 
@@ -396,8 +400,9 @@ lab_setup_udp() {
     local h=$1 d="$LAB_DIR/udp-$1"
     mkdir -p "$d"
     lab_start_dnsmasq "$h" && lab_start_snmpd "$h" && lab_start_chronyd "$h" || return 1
-    lab_in "$h" python3 "$LAB_SRC/udpecho.py" $LAB_UDP_ECHO >/dev/null 2>&1 &
-    lab_in "$h" python3 "$LAB_SRC/udpecho.py" --addr "$(lab_ip6 "$h")" $LAB_UDP_ECHO >/dev/null 2>&1 &
+    lab_in "$h" python3 "$LAB_SRC/udpecho.py" $LAB_UDP_ECHO "$LAB_UDP_UNKNOWN" >/dev/null 2>&1 &
+    lab_in "$h" python3 "$LAB_SRC/udpecho.py" --addr "$(lab_ip6 "$h")" $LAB_UDP_ECHO "$LAB_UDP_UNKNOWN" \
+        >/dev/null 2>&1 &
     lab_listen "$h" 22
     lab_fw "$h" -A INPUT -p udp --dport $LAB_UDP_DROP -j DROP
     lab_in "$h" iptables -A INPUT -p udp --dport $LAB_UDP_REJECT -j REJECT --reject-with icmp-admin-prohibited

@@ -144,3 +144,18 @@ test_udp_version_few_descriptors() {
     udpv_services "$out.xml" >"$out.got"
     check "-sU -sV with 20 descriptors still names every service as nmap's probes" diff -u "$out.want" "$out.got"
 }
+
+test_udp_version_fingerprint() {
+    # u1:20033 answers any datagram with a line of no known protocol: nmap's
+    # service fingerprint of a UDP port, as nmap prints it (at intensity 2:
+    # nmap takes 100 s for all of its UDP probes).
+    local s=$WORK/udpfp-scout n=$WORK/udpfp-nmap
+    scan -n -sU -sV --version-intensity 2 -p 20033 -oN "$s.txt" -oX "$s.xml" $LAB_U1 >/dev/null 2>&1
+    lab_in scan nmap -n -sU -sV --version-intensity 2 -p 20033 -oN "$n.txt" -oX "$n.xml" $LAB_U1 >/dev/null 2>&1
+    check "-sU -sV: the UDP port's fingerprint equals nmap's (but its clock)" \
+        diff <(grep -E "^SF|unrecognized despite" "$n.txt" | untimed) <(grep -E "^SF|unrecognized despite" "$s.txt" | untimed)
+    check "...there is one" grep -q "^SF-Port20033-UDP:V=7.93%I=2%D=" "$s.txt"
+    check "...its port named as nmap names it" diff <(grep "^20033/udp" "$n.txt") <(grep "^20033/udp" "$s.txt")
+    check "...and the XML's servicefp too" \
+        diff <(grep -o 'servicefp="[^"]*"' "$n.xml" | untimed) <(grep -o 'servicefp="[^"]*"' "$s.xml" | untimed)
+}
