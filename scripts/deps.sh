@@ -21,6 +21,7 @@ pkgs=(
     openssh-server nginx-light  # real services on the lab hosts
     vsftpd redis-server         # more real services for -sV
     exim4-daemon-light          # an SMTP server for -sV
+    mosquitto                   # an MQTT broker for -sV's MQTT dialog
     time bc           # /usr/bin/time and bc: wall time and peak RSS in bench/
     libcap-ng-dev     # dropping privileges: clear every capability explicitly, not by setuid's side effect
     dnsmasq-base snmpd chrony  # the lab's UDP host: real DNS, SNMP and NTP servers for -sU

@@ -87,6 +87,7 @@ static void service_free(struct service_info *si)
     free(si->banner);
     free(si->cert);
     free(si->fp);
+    free(si->dialog_note);
 }
 
 const struct service_info *host_service(const struct host_result *h, enum proto p, uint32_t pi)

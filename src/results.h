@@ -77,6 +77,8 @@ struct service_info {
     uint8_t ncpe;
     char *banner;              /* what the port volunteered, escaped and bounded */
     char *cert;                /* the TLS certificate's subject and validity */
+    const char *dialog;        /* the dialog (service/dialog.h) that added to it, or NULL */
+    char *dialog_note;         /* what that dialog saw (owned), or NULL */
     char *fp;                  /* nmap's service fingerprint (servicefp.h) when no
                                   hard match named it but it returned data; NULL if none */
 };

@@ -12,6 +12,7 @@
 #include "macvendor.h"
 #include "payloads.h"
 #include "rdns.h"
+#include "service/dialog.h"
 
 static bool always(const struct conf *c)
 {
@@ -356,5 +357,5 @@ static const struct stage_ops stage_rdns = {
 extern const struct stage_ops stage_os;
 
 const struct stage_ops *const scan_stages[] = {
-    &stage_discover, &stage_portscan, &stage_vendor, &stage_confirm, &stage_vscan, &stage_os, &stage_rdns, NULL,
+    &stage_discover, &stage_portscan, &stage_vendor, &stage_confirm, &stage_vscan, &stage_dialogs, &stage_os, &stage_rdns, NULL,
 };

@@ -77,7 +77,8 @@ static void service_fields(FILE *f, const struct service_info *si)
     if (si->ssl)
         fprintf(f, ",\"tunnel\":\"ssl\"");
     if (si->name[0])
-        fprintf(f, ",\"method\":\"probed\",\"soft\":%s", si->soft ? "true" : "false");
+        fprintf(f, ",\"method\":\"%s\",\"soft\":%s", si->dialog ? "dialog" : "probed",
+                si->soft ? "true" : "false");
     if (si->ncpe) {
         fprintf(f, ",\"cpe\":[");
         for (int i = 0; i < si->ncpe; i++) {
@@ -89,6 +90,12 @@ static void service_fields(FILE *f, const struct service_info *si)
     if (si->banner) {
         fprintf(f, ",\"banner\":");
         jstr(f, si->banner);
+    }
+    if (si->dialog_note) { /* what a dialog of scout's own (service/dialog.h) found */
+        fprintf(f, ",\"dialog\":");
+        jstr(f, si->dialog);
+        fprintf(f, ",\"dialog_note\":");
+        jstr(f, si->dialog_note);
     }
     if (si->fp) {
         fprintf(f, ",\"servicefp\":");

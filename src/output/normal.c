@@ -127,17 +127,27 @@ static void row_cells(const struct run_info *ri, const struct host_result *h,
     version_column(si, cells[COL_VERSION], CELL);
 }
 
-/* nmap's script-output style lines under a port: its banner, its certificate. */
+/* nmap's script-output style lines under a port: its banner, what a
+ * dialog (service/dialog.h) saw, its certificate; "|_" marks the last. */
 static void port_notes(FILE *f, const struct run_info *ri, const struct host_result *h,
                        const struct shown_port *sp)
 {
     const struct service_info *si = shown_service(h, sp->p, sp->i);
-    bool banner = si && si->banner && ri->conf->banners;
-    bool cert = si && si->cert && ri->conf->verbose;
-    if (banner)
-        fprintf(f, "%sbanner: %s\n", cert ? "| " : "|_", si->banner);
-    if (cert)
-        fprintf(f, "|_ssl-cert: %s\n", si->cert);
+    if (!si)
+        return;
+    const char *id[3], *text[3];
+    char dialog_id[40];
+    int n = 0;
+    if (si->banner && ri->conf->banners)
+        id[n] = "banner", text[n++] = si->banner;
+    if (si->dialog_note) {
+        snprintf(dialog_id, sizeof dialog_id, "dialog-%s", si->dialog);
+        id[n] = dialog_id, text[n++] = si->dialog_note;
+    }
+    if (si->cert && ri->conf->verbose)
+        id[n] = "ssl-cert", text[n++] = si->cert;
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%s: %s\n", i + 1 < n ? "| " : "|_", id[i], text[i]);
 }
 
 /* True if the CPE h->svc[i].cpe[c] already appeared earlier. */

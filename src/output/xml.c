@@ -167,6 +167,11 @@ static void port_scripts(FILE *f, const struct run_info *ri, const struct servic
         attr(f, "output", si->banner);
         fprintf(f, "/>");
     }
+    if (si->dialog_note) {
+        fprintf(f, "<script id=\"dialog-%s\"", si->dialog);
+        attr(f, "output", si->dialog_note);
+        fprintf(f, "/>");
+    }
     if (si->cert) {
         fprintf(f, "<script id=\"ssl-cert\"");
         attr(f, "output", si->cert);

@@ -16,7 +16,8 @@
 #                 open: a stateful firewall.
 #   t6 "services" (198.18.0.13, 2001:2::13): Debian's own servers for -sV: OpenSSH (22),
 #                 nginx (80, and 443 with a self-signed certificate), vsftpd
-#                 (21), Exim (25), redis (6379), PostgreSQL (5432); a listener that
+#                 (21), Exim (25), redis (6379), PostgreSQL (5432), Mosquitto
+#                 (MQTT, 1883); a listener that
 #                 never speaks (7000), one that closes at once (7001), one that never
 #                 stops (7002), one that answers any probe in no known protocol (7004).
 #   u1 "udp"      (198.18.0.40, 2001:2::40): Debian's DNS (dnsmasq, 53), SNMP (snmpd,
@@ -222,6 +223,14 @@ lab_start_postgres() { # HOST: a real PostgreSQL on port 5432 (both families), n
         -c "unix_socket_directories=$d" -c fsync=off -p 5432 >"$d/log" 2>&1 &)
 }
 
+lab_start_mosquitto() { # HOST: a real Mosquitto MQTT broker on 1883 (both families), anonymous clients allowed
+    [ -x /usr/sbin/mosquitto ] || return 1
+    local d="$LAB_DIR/mosquitto-$1"
+    mkdir -p "$d"
+    printf 'listener 1883\nallow_anonymous true\npersistence false\nlog_dest none\n' >"$d/mosquitto.conf"
+    lab_in "$1" /usr/sbin/mosquitto -c "$d/mosquitto.conf" >/dev/null 2>&1 &
+}
+
 lab_start_exim() { # HOST: a real Exim SMTP server on port 25 (both families) that refuses all mail
     [ -x /usr/sbin/exim4 ] || return 1
     local d="$LAB_DIR/exim-$1"
@@ -320,10 +329,11 @@ lab_setup_t3() {
 lab_setup_t6() {
     lab_truth t6 "default closed conn-refused"
     lab_start_sshd t6 && lab_start_nginx t6 tls && lab_start_vsftpd t6 && lab_start_redis t6 &&
-        lab_start_exim t6 && lab_start_postgres t6 || return 1
+        lab_start_exim t6 && lab_start_postgres t6 && lab_start_mosquitto t6 || return 1
     lab_listen t6 7000:@silent 7001 7002:@flood "7004:@reply:SCOUTLAB-ECHO unknown (7004)"
     lab_truth t6 "21 open syn-ack" "22 open syn-ack" "25 open syn-ack" "80 open syn-ack" "443 open syn-ack" \
-        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack" "7004 open syn-ack" "5432 open syn-ack"
+        "6379 open syn-ack" "7000 open syn-ack" "7001 open syn-ack" "7002 open syn-ack" "7004 open syn-ack" "5432 open syn-ack" \
+        "1883 open syn-ack"
 }
 
 # The UDP hosts (issue 14).  What each UDP port of u1 is, and what nmap's

@@ -19,8 +19,9 @@ def upstream(pkg):
 
 
 def expectations():
-    ssh, nginx, redis, vsftpd, exim = (upstream(p) for p in ("openssh-server", "nginx-common", "redis-server",
-                                                             "vsftpd", "exim4-daemon-light"))
+    ssh, nginx, redis, vsftpd, exim, mosquitto = (
+        upstream(p) for p in ("openssh-server", "nginx-common", "redis-server", "vsftpd", "exim4-daemon-light",
+                              "mosquitto"))
     return {
         21: dict(name="ftp", product="vsftpd", version=vsftpd),
         22: dict(name="ssh", product="OpenSSH", version_prefix=ssh),
@@ -35,6 +36,9 @@ def expectations():
         # nmap-service-probes softmatches it, as nmap names it
         5432: dict(name="postgresql", product="PostgreSQL DB", version="9.6.0 or later"),
         7004: dict(product=None),          # answers in no known protocol: its fingerprint
+        # the version from scout's MQTT dialog ($SYS/broker/version); nmap's
+        # probes name the service only
+        1883: dict(name="mqtt", product="Eclipse Mosquitto", version=mosquitto),
     }
 
 

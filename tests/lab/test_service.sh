@@ -1,8 +1,8 @@
 # Lab tests of service and version detection (-sV) and --banners against t6,
-# which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd, Exim, redis
-# and PostgreSQL.
+# which runs Debian's own sshd, nginx (HTTP and HTTPS), vsftpd, Exim, redis,
+# PostgreSQL and Mosquitto.
 
-SVC_PORTS=21,22,25,80,443,5432,6379,7000,7001,7002,7004
+SVC_PORTS=21,22,25,80,443,1883,5432,6379,7000,7001,7002,7004
 
 test_service_versions() {
     check "-sV names every service and version as installed (dpkg)" bash -c \
@@ -35,6 +35,23 @@ test_service_fingerprint() {
     check "JSON lines carry it" grep -q '"port":7004,.*"servicefp":"SF-Port7004-TCP:V=7.93' "$s.json"
     check "the CPEs equal nmap's" diff <(grep -o '<cpe>[^<]*</cpe>' "$n.xml") <(grep -o '<cpe>[^<]*</cpe>' "$s.xml")
     check "a port a hard match named has none" bash -c "! grep -q 'SF-Port22-' '$s.txt' '$s.xml' '$s.json'"
+}
+
+test_service_dialog_mqtt() {
+    # nmap-service-probes names MQTT but no broker's version; scout's dialog
+    # asks the broker ($SYS/broker/version), as nmap's mqtt-subscribe does.
+    local s=$WORK/mqtt
+    ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sV -p 1883 -oN "$s.txt" -oX "$s.xml" -oJ "$s.json" \
+        $LAB_T6 >/dev/null
+    local v; v=$(dpkg-query -W -f='${Version}' mosquitto | sed 's/-.*//')
+    check "MQTT: the broker's product and version, from the dialog ($v)" \
+        grep -qE "^1883/tcp +open +mqtt +Eclipse Mosquitto $v$" "$s.txt"
+    check "...and what it saw, as a script line" grep -q "^|_dialog-mqtt: \$SYS/broker/version: mosquitto version $v" "$s.txt"
+    check "...XML: the fields, the CPE and the note, valid against nmap.dtd" bash -c \
+        "grep -q 'product=\"Eclipse Mosquitto\" version=\"$v\"' '$s.xml' &&
+         grep -q '<cpe>cpe:/a:eclipse:mosquitto:$v</cpe>' '$s.xml' && grep -q 'script id=\"dialog-mqtt\"' '$s.xml' &&
+         xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd '$s.xml'"
+    check "...JSON: method dialog" grep -q '"port":1883,.*"method":"dialog".*"dialog":"mqtt"' "$s.json"
 }
 
 test_service_banners() {
