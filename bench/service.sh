@@ -2,18 +2,20 @@
 # bench/service.sh: scout -sV against nmap -sV -T4 over the same lab ports, one go.
 #
 # The lab's service host t6 runs Debian's sshd, nginx (HTTP and HTTPS),
-# vsftpd, Exim, redis and PostgreSQL, plus a silent listener, one that closes
-# at once and one that answers every probe in no known protocol.  (Its
+# vsftpd, Exim, redis, PostgreSQL and Mosquitto, plus a silent listener, one
+# that closes at once and one that answers every probe in no known protocol.  (Its
 # listener that never stops sending, port 7002, is left out by default: nmap
 # -sV buffers what it sends, passing 1 GiB of memory and 3 CPU-minutes
 # without finishing; scout bounds it to 16 KiB a probe.)  Prints each tool's wall time, what it named on
 # every port (service, product, version), how many ports the two agree on,
-# whether their service fingerprints are equal, and the time ratio.  Target
+# whether their service fingerprints are equal, how many ports each named
+# right against the truth (tests/lab/svccheck.py: the installed packages'
+# versions, what each service reveals), and the time ratio.  Target
 # (issue 20): the same answers in at most 0.2x nmap's time.   Usage: bench/service.sh [PORTS]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SCOUT=${SCOUT:-$here/../build/scout}
-PORTS=${1:-21,22,25,80,443,5432,6379,7000,7001,7004}
+PORTS=${1:-21,22,25,80,443,1883,5432,6379,7000,7001,7004}
 source "$here/../tests/lab/lab.sh"
 command -v nmap >/dev/null || { echo "bench: nmap is not installed (apt-get install nmap)"; exit 1; }
 lab_up >/dev/null || { echo "bench: lab setup failed"; exit 1; }
@@ -71,3 +73,9 @@ print(f"service fingerprints: scout {sorted(fs)}, nmap {sorted(fn)}, equal on "
       f"{sum(fs.get(p) == fn[p] for p in fn)}/{len(fn)} of nmap's")
 print(f"same answer on {agree}/{len(set(s) | set(n))} ports; scout/nmap time ratio {ts / tn:.3f} (target <= 0.2)")
 PY
+for t in scout nmap; do
+    printf '%-6s against the truth: ' $t
+    python3 "$here/../tests/lab/svccheck.py" "$out/$t.xml" $LAB_T6 "$PORTS" | tail -1
+done
+python3 "$here/../tests/lab/svccheck.py" "$out/nmap.xml" $LAB_T6 "$PORTS" | grep WRONG | sed 's/^/  nmap /'
+python3 "$here/../tests/lab/svccheck.py" "$out/scout.xml" $LAB_T6 "$PORTS" | grep WRONG | sed 's/^/  scout /'

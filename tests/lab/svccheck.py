@@ -2,9 +2,10 @@
 """svccheck: -sV results of the lab's service host against the versions of
 the Debian packages actually installed (dpkg), port by port.
 
-    svccheck.py XML IP
+    svccheck.py XML IP [PORTS]
 
-Prints one line per port and "svccheck: N/M ports right"; exit 0 when all are."""
+PORTS (comma-separated) limits the check to those ports.  Prints one line
+per port and "svccheck: N/M ports right"; exit 0 when all are."""
 import re
 import subprocess
 import sys
@@ -51,6 +52,9 @@ def main():
                 ports[int(p.get("portid"))] = p
     right = 0
     want = expectations()
+    if len(sys.argv) > 3:
+        only = {int(p) for p in sys.argv[3].split(",")}
+        want = {p: e for p, e in want.items() if p in only}
     for port, exp in sorted(want.items()):
         p = ports.get(port)
         svc = p.find("service") if p is not None else None
