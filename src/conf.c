@@ -22,7 +22,8 @@ enum {
     O_MAX_HOSTGROUP, O_MIN_HOSTGROUP, O_SEED, O_SHARD, O_RANDOMIZE, O_DATADIR, O_HELP,
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
-    O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB, O_DB, O_NO_DB, O_RESUME,
+    O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB, O_DB, O_NO_DB, O_RESUME, O_TRIPWIRE,
+    O_TRIPWIRE_HOSTS,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +66,8 @@ static const struct option long_opts[] = {
     {"banners", no_argument, 0, O_BANNERS},
     {"detect", no_argument, 0, O_DETECT},
     {"detect-for", required_argument, 0, O_DETECT_FOR},
+    {"tripwire", required_argument, 0, O_TRIPWIRE},
+    {"tripwire-hosts", required_argument, 0, O_TRIPWIRE_HOSTS},
     {"data", required_argument, 0, O_DATA},
     {"data-string", required_argument, 0, O_DATA_STRING},
     {"data-length", required_argument, 0, O_DATA_LENGTH},
@@ -115,6 +118,8 @@ static const char usage[] =
     "DEFENCE:\n"
     "  --detect -r FILE: report the scans in a pcap/pcapng capture\n"
     "  --detect [-e IFACE] [--detect-for TIME]: watch live traffic (default: any interface)\n"
+    "  --tripwire PORTS, --tripwire-hosts SPEC (with --detect): any first contact to those\n"
+    "      ports (e.g. T:23,2323,U:69) or unused addresses is reported at once\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -572,6 +577,14 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
     case O_BANNERS: c->banners = true; return 0;
     case O_DETECT: return 0; /* seen before the loop */
     case O_DETECT_FOR: return parse_time_ns(optarg, &c->detect_for_ns, e, "--detect-for");
+    case O_TRIPWIRE:
+    case O_TRIPWIRE_HOSTS:
+        if (!c->detect)
+            return err_set(e, "%s is a tripwire of --detect (scout --detect %s %s)",
+                           opt == O_TRIPWIRE ? "--tripwire" : "--tripwire-hosts",
+                           opt == O_TRIPWIRE ? "--tripwire" : "--tripwire-hosts", optarg);
+        *(opt == O_TRIPWIRE ? &c->tripwire_ports : &c->tripwire_hosts) = optarg;
+        return 0;
     case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
     case O_NO_ARP: c->ping.no_arp = true; return 0;
     case O_IFLIST: c->iflist = true; return 0;
@@ -732,21 +745,9 @@ static int build_targets(struct conf *c, const struct pending *pd, int first, in
     for (int i = 0; i < pd->niL; i++)
         if (targets_add_file(&c->targets, pd->iL[i], c->family, e) < 0)
             return -1;
-    for (int i = 0; i < pd->nexcl; i++) {
-        /* --exclude takes a comma list of specs, but commas are also octet
-         * syntax; a list item is split only where the whole is not a spec. */
-        char *copy = strdup(pd->excl[i]), *save = NULL;
-        if (!copy)
-            return err_set(e, "out of memory");
-        int rc = 0;
-        err_t whole;
-        if (targets_add(&c->excludes, copy, c->family, &whole) < 0)
-            for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
-                rc = targets_add(&c->excludes, tok, c->family, e);
-        free(copy);
-        if (rc < 0)
+    for (int i = 0; i < pd->nexcl; i++)
+        if (targets_add_list(&c->excludes, pd->excl[i], c->family, e) < 0)
             return -1;
-    }
     for (int i = 0; i < pd->nexclfile; i++)
         if (targets_add_file(&c->excludes, pd->exclfile[i], c->family, e) < 0)
             return -1;

@@ -98,6 +98,8 @@ struct conf {
     bool detect;                  /* --detect: watch for scans instead of scanning */
     const char *detect_file;      /* -r FILE (with --detect): a pcap/pcapng capture */
     uint64_t detect_for_ns;       /* --detect-for TIME: live watch length, 0 = until a signal */
+    const char *tripwire_ports;   /* --tripwire SPEC (ports.h grammar), or NULL */
+    const char *tripwire_hosts;   /* --tripwire-hosts SPEC (targets, comma-separated), or NULL */
 
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;

@@ -289,6 +289,21 @@ int targets_add(struct targets *t, const char *spec, int family, err_t *e)
     return 0;
 }
 
+int targets_add_list(struct targets *t, const char *list, int family, err_t *e)
+{
+    err_t whole;
+    if (targets_add(t, list, family, &whole) == 0)
+        return 0;
+    char *copy = strdup(list), *save = NULL;
+    if (!copy)
+        return err_set(e, "out of memory");
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
+        rc = targets_add(t, tok, family, e);
+    free(copy);
+    return rc;
+}
+
 /* nmap's separators in target files (read_host_from_file): a NUL is one of
  * them, so the targets after it on its line are read, not dropped. */
 static bool separator(char c)

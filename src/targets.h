@@ -68,6 +68,10 @@ void targets_init(struct targets *t);
 void targets_free(struct targets *t);
 /* Adds one spec; family is TARGET_V4 or TARGET_V6 (-6) for names. */
 int targets_add(struct targets *t, const char *spec, int family, err_t *e);
+/* Adds a comma-separated list of specs (--exclude's form).  Commas are
+ * also octet syntax (10.0.0.1,3): the list is split only where the whole
+ * is not one spec. */
+int targets_add_list(struct targets *t, const char *list, int family, err_t *e);
 /* Adds every spec in a file ("-" = stdin), as nmap's -iL reads them: specs
  * are separated by spaces, tabs, line ends or NUL bytes; '#' starts a
  * comment to the end of the line.  Errors say "FILE:LINE: ...". */

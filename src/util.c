@@ -61,6 +61,15 @@ double wall_time(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void iso_time_ns(uint64_t ns, char *buf, size_t n)
+{
+    time_t t = (time_t)(ns / NS_PER_SEC);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + k, n - k, ".%06uZ", (unsigned)(ns % NS_PER_SEC / 1000));
+}
+
 int parse_double(const char *s, double min, double max, double *out, err_t *e,
                  const char *what)
 {

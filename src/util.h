@@ -27,6 +27,9 @@ const char *clip(const char *s, char *buf, size_t n);
 uint64_t now_ns(void);
 /* Wall clock seconds (for output timestamps). */
 double wall_time(void);
+/* ns since the epoch as ISO 8601 UTC with microseconds
+ * ("2026-11-25T05:21:31.123456Z"), into buf (n >= 28 bytes). */
+void iso_time_ns(uint64_t ns, char *buf, size_t n);
 
 #define NS_PER_MS 1000000ULL
 #define NS_PER_SEC 1000000000ULL

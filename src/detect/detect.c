@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "perm.h"
+#include "ports.h"
 #include "probemark.h"
+#include "targets.h"
 #include "util.h"
 
 #define SILENCE_NS (2 * NS_PER_SEC) /* no answer in this long: a failure */
@@ -88,6 +90,11 @@ struct detector {
     uint32_t declared;
     uint64_t rng;
     struct det_stats st;
+    /* tripwires (the caller's), and the first DET_TRIPS_MAX hits of ntrips */
+    const struct portset *trip_ports;
+    const struct targets *trip_hosts;
+    struct det_trip *trips;
+    uint64_t ntrips;
 };
 
 static uint32_t pow2_at_least(uint32_t n)
@@ -111,8 +118,9 @@ struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
     d->key = calloc(d->nsrc, sizeof *d->key);
     d->con = calloc(d->ncon, sizeof *d->con);
     d->pend = calloc(d->ncon, sizeof *d->pend);
+    d->trips = calloc(DET_TRIPS_MAX, sizeof *d->trips);
     d->rng = 0x9e3779b97f4a7c15ULL;
-    if (!d->src || !d->key || !d->con || !d->pend) {
+    if (!d->src || !d->key || !d->con || !d->pend || !d->trips) {
         detector_free(d);
         return NULL;
     }
@@ -127,6 +135,7 @@ void detector_free(struct detector *d)
     free(d->key);
     free(d->con);
     free(d->pend);
+    free(d->trips);
     free(d);
 }
 
@@ -433,6 +442,40 @@ static enum scan_kind tcp_kind(uint8_t flags)
     }
 }
 
+void detector_tripwires(struct detector *d, const struct portset *ports, const struct targets *hosts)
+{
+    d->trip_ports = ports;
+    d->trip_hosts = hosts;
+}
+
+uint32_t detector_trips(const struct detector *d, struct det_trip *out, uint32_t max)
+{
+    uint32_t n = (uint32_t)MIN(MIN(d->ntrips, DET_TRIPS_MAX), max);
+    memcpy(out, d->trips, n * sizeof *out);
+    return n;
+}
+
+uint64_t detector_tripped(const struct detector *d)
+{
+    return d->ntrips;
+}
+
+/* A first contact to a tripwire port or host is a hit, whatever else its
+ * source does: kept (the first DET_TRIPS_MAX) and counted. */
+static void trip(struct detector *d, const struct reply *r, uint16_t dport, uint8_t proto, uint64_t ns)
+{
+    bool port = d->trip_ports && (proto == 6 || proto == 17) &&
+                portset_has(d->trip_ports, proto == 6 ? PROTO_TCP : PROTO_UDP, dport);
+    if (!port && !(d->trip_hosts && targets_contains(d->trip_hosts, &r->dst)))
+        return;
+    if (d->ntrips < DET_TRIPS_MAX)
+        d->trips[d->ntrips] = (struct det_trip){.src = r->src, .dst = r->dst, .proto = proto, .dport = dport,
+                                                .flags = proto == 6 ? r->flags : 0,
+                                                .paylen = proto == 6 || proto == 17 ? r->paylen : 0,
+                                                .ns = ns};
+    d->ntrips++;
+}
+
 static void probe(struct detector *d, const struct reply *r, enum scan_kind k, uint16_t dport,
                   uint8_t proto, uint64_t ns)
 {
@@ -445,6 +488,7 @@ static void probe(struct detector *d, const struct reply *r, enum scan_kind k, u
         udp_signs(s, r, ns); /* retries too: the tool's marks are on every datagram */
     if (c || !s)
         return; /* a repeat (retries, a live connection) is no new evidence */
+    trip(d, r, dport, proto, ns);
     c = con_slot(d, src, dst, dport, proto);
     *c = (struct contact){.src = src, .dst = dst, .dport = dport, .proto = proto,
                           .state = C_PENDING, .slot = (uint32_t)(s - d->src), .t_ns = ns};

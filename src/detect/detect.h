@@ -94,6 +94,19 @@ struct det_scan {
     bool one_way;                /* no replies seen: decided by a weighted count */
 };
 
+/* A first contact to a tripwire (detector_tripwires): a port nothing
+ * should listen on, or an address nothing uses.  Any is evidence enough: a
+ * hit is kept and reported at once, whatever else its source does. */
+struct det_trip {
+    struct addr src, dst;
+    uint8_t proto;               /* 6 TCP, 17 UDP; 1/58 ICMP(v6) echo...; 0 ARP/ND */
+    uint16_t dport;
+    uint8_t flags;               /* TCP: the probe's flags */
+    uint16_t paylen;             /* TCP/UDP: payload bytes */
+    uint64_t ns;
+};
+#define DET_TRIPS_MAX 1024       /* hits kept; the rest are counted */
+
 struct det_stats {
     uint64_t packets, malformed, ignored, sources_evicted, contacts_evicted;
 };
@@ -117,6 +130,15 @@ uint32_t detector_scans(const struct detector *d, struct det_scan *out, uint32_t
 const struct det_stats *detector_stats(const struct detector *d);
 /* How many scans have been declared so far (live mode announces new ones). */
 uint32_t detector_declared(const struct detector *d);
+
+/* Tripwire ports (TCP and UDP, as a portset) and hosts; either may be
+ * NULL; both must outlive d. */
+struct portset;
+struct targets;
+void detector_tripwires(struct detector *d, const struct portset *ports, const struct targets *hosts);
+/* The hits kept so far, in order (up to max); and how many there were in all. */
+uint32_t detector_trips(const struct detector *d, struct det_trip *out, uint32_t max);
+uint64_t detector_tripped(const struct detector *d);
 
 const char *scan_kind_name(enum scan_kind k);
 const char *scan_tool_name(enum scan_tool t);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "detect/detect.h"
+#include "detect/tripwire.h"
 #include "privs.h"
 
 /* More scans than this are summarised, not listed. */
@@ -79,13 +80,34 @@ static pcap_t *open_input(const struct conf *c, err_t *e)
 static void print_json(FILE *f, const struct det_scan *s, const char *event);
 static void print_line(FILE *f, const struct det_scan *s);
 
-/* Live: a scan is announced when it is declared (event "scan-start"), and
- * reported in full when the watch ends: two lines per scan at most. */
-static void announce(struct feed *f, FILE *json, uint32_t *shown)
+/* Tripwire hits from the first-th kept one on, as lines (unless the JSON
+ * owns stdout) and JSON objects; returns how many are kept now. */
+static uint32_t show_trips(const struct detector *d, uint32_t first, FILE *json)
 {
+    struct det_trip hits[DET_TRIPS_MAX]; /* 56 KiB */
+    uint32_t n = detector_trips(d, hits, DET_TRIPS_MAX);
+    for (uint32_t i = first; i < n; i++) {
+        if (json != stdout)
+            tripwire_line(stdout, &hits[i]);
+        if (json)
+            tripwire_json(json, &hits[i]);
+    }
+    return n;
+}
+
+/* Live: a tripwire hit is reported at once; a scan is announced when it is
+ * declared (event "scan-start"), and reported in full when the watch ends:
+ * two lines per scan at most. */
+static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trips)
+{
+    *trips = show_trips(f->d, *trips, json);
     uint32_t n = detector_declared(f->d);
-    if (n <= *shown || *shown >= REPORT_MAX)
+    if (n <= *shown || *shown >= REPORT_MAX) {
+        fflush(stdout);
+        if (json)
+            fflush(json);
         return;
+    }
     struct det_scan scans[REPORT_MAX];
     uint32_t k = detector_scans(f->d, scans, REPORT_MAX);
     for (uint32_t i = *shown; i < k; i++) {
@@ -112,7 +134,7 @@ static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
     }
     uint64_t end = c->detect_for_ns ? now_ns() + c->detect_for_ns : UINT64_MAX;
     struct pollfd pfd = {.fd = pcap_get_selectable_fd(p), .events = POLLIN};
-    uint32_t shown = 0;
+    uint32_t shown = 0, trips = 0;
     while (!*stop && now_ns() < end) {
         poll(&pfd, 1, 100);
         while (pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
@@ -120,17 +142,8 @@ static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
         /* Capture timestamps are wall-clock time: silence falls due by it
          * even while no packet comes. */
         detector_tick(f->d, (uint64_t)(wall_time() * 1e9));
-        announce(f, json, &shown);
+        announce(f, json, &shown, &trips);
     }
-}
-
-static void iso_time(uint64_t ns, char *buf, size_t n)
-{
-    time_t t = (time_t)(ns / NS_PER_SEC);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + k, n - k, ".%06uZ", (unsigned)(ns % NS_PER_SEC / 1000));
 }
 
 /* A scan's address and times as text, shared by both report formats. */
@@ -141,8 +154,8 @@ struct scan_text {
 static void scan_text(const struct det_scan *s, struct scan_text *t)
 {
     addr_str(&s->src, t->src, sizeof t->src);
-    iso_time(s->first_ns, t->first, sizeof t->first);
-    iso_time(s->last_ns, t->last, sizeof t->last);
+    iso_time_ns(s->first_ns, t->first, sizeof t->first);
+    iso_time_ns(s->last_ns, t->last, sizeof t->last);
 }
 
 static void print_line(FILE *f, const struct det_scan *s)
@@ -172,8 +185,10 @@ static void print_json(FILE *f, const struct det_scan *s, const char *event)
             t.first, t.last, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
 }
 
-static void report(const struct detector *d, FILE *json)
+static void report(const struct detector *d, FILE *json, bool live)
 {
+    if (!live) /* live, each hit was reported as it came */
+        show_trips(d, 0, json);
     struct det_scan scans[REPORT_MAX];
     uint32_t n = detector_scans(d, scans, REPORT_MAX);
     const struct det_stats *st = detector_stats(d);
@@ -185,15 +200,17 @@ static void report(const struct detector *d, FILE *json)
         if (json)
             print_json(json, &scans[i], "scan");
     }
+    unsigned long long hits = detector_tripped(d);
     if (text)
-        fprintf(text, "detect: %llu packets, %llu malformed, %u scan%s%s\n",
+        fprintf(text, "detect: %llu packets, %llu malformed, %u scan%s%s, %llu tripwire hit%s\n",
                 (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
-                n == 1 ? "" : "s", n == REPORT_MAX ? " (the first ones; more not listed)" : "");
+                n == 1 ? "" : "s", n == REPORT_MAX ? " (the first ones; more not listed)" : "", hits,
+                hits == 1 ? "" : "s");
     if (json)
         fprintf(json, "{\"event\":\"summary\",\"packets\":%llu,\"malformed\":%llu,\"scans\":%u,"
-                      "\"sources_evicted\":%llu}\n",
+                      "\"sources_evicted\":%llu,\"tripwire_hits\":%llu}\n",
                 (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
-                (unsigned long long)st->sources_evicted);
+                (unsigned long long)st->sources_evicted, hits);
 }
 
 static FILE *open_json(const struct conf *c, err_t *e)
@@ -219,21 +236,27 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
         return -1;
     pcap_t *p = open_input(c, e);
     struct feed f = {.d = detector_new(1u << 14, 1u << 20)};
+    struct tripwires *tw = calloc(1, sizeof *tw);
     /* A capture file that cannot be read is bad input (main exits 2). */
-    int rc = p && f.d ? 0 : !p && c->detect_file ? -2 : -1;
+    int rc = p && f.d && tw ? 0 : !p && c->detect_file ? -2 : -1;
+    if (rc == 0 && tripwires_arm(tw, c, f.d, e) < 0)
+        rc = -2; /* a bad tripwire spec: bad input too */
     if (rc == 0) {
         f.dlt = pcap_datalink(p);
         read_all(p, &f, c, stop, json);
         if (c->detect_file && pcap_geterr(p)[0] && strstr(pcap_geterr(p), "truncated"))
             fprintf(stderr, "scout: %s: %s (read up to there)\n", c->detect_file, pcap_geterr(p));
         detector_flush(f.d, f.last_ns + 3 * NS_PER_SEC);
-        report(f.d, json);
-    } else if (!f.d) {
+        report(f.d, json, !c->detect_file);
+    } else if (!f.d || !tw) {
         rc = err_set(e, "out of memory");
     }
     if (p)
         pcap_close(p);
     detector_free(f.d);
+    if (tw)
+        tripwires_free(tw);
+    free(tw);
     if (json && json != stdout)
         fclose(json);
     return rc;

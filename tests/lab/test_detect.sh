@@ -210,3 +210,41 @@ test_detect_live() {
     check "a silent scan is announced live once the wire goes quiet" \
         grep -q "\"event\":\"scan-start\",\"src\":\"$LAB_SCAN_IP\"" "$WORK/live-quiet.json"
 }
+
+test_detect_tripwire() {
+    # Tripwires on t2 (nothing listens on any of them): a TCP port, a UDP port
+    # and an address nobody uses; each first contact is reported while the
+    # watch runs, with what was sent; a refused connection elsewhere is not.
+    local j=$WORK/trip.json
+    lab_in t2 "$SCOUT" --detect -e eth0 --tripwire T:2323,U:5555 --tripwire-hosts $LAB_NET.250 \
+        --detect-for 8s -oJ "$j" >"$WORK/trip.txt" 2>&1 &
+    local pid=$! i
+    sleep 1.5
+    lab_in scan python3 -c "
+import socket, sys
+for port in (2324, 2323):
+    s = socket.socket(); s.settimeout(1)
+    try: s.connect(('$LAB_T2', port))
+    except OSError: pass
+    s.close()
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'hello', ('$LAB_T2', 5555))"
+    lab_in scan ping -c 1 -W 1 $LAB_NET.250 >/dev/null 2>&1
+    for i in $(seq 40); do [ "$(grep -c '"event":"tripwire"' "$j" 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
+    check "tripwire hits are reported while the watch runs (before its end)" kill -0 "$pid"
+    wait "$pid"
+    check "...the TCP port, with its flags and payload" \
+        grep -q "{\"event\":\"tripwire\",\"src\":\"$LAB_SCAN_IP\",\"dst\":\"$LAB_T2\",\"proto\":\"tcp\",\"port\":2323,\"payload\":0,\"flags\":\"S\"" "$j"
+    check "...the UDP port, with the datagram's size" \
+        grep -q "\"proto\":\"udp\",\"port\":5555,\"payload\":5" "$j"
+    check "...the unused address (its ARP request)" grep -q "\"dst\":\"$LAB_NET.250\",\"proto\":\"arp\"" "$j"
+    check "...three hits in all, none for the refused port 2324" \
+        bash -c "grep -q '\"tripwire_hits\":3}' '$j' && ! grep -q '\"port\":2324' '$j'"
+    check "...and a readable line each" grep -q "^tripwire: $LAB_SCAN_IP -> $LAB_T2:2323/tcp flags S, 0 payload bytes at " \
+        "$WORK/trip.txt"
+    python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 256, 1))" \
+        >"$WORK/empty.pcap"
+    expect_exit 2 "--tripwire without --detect: a clear error" "$SCOUT" --tripwire 23 127.0.0.1
+    expect_exit 2 "a bad --tripwire port list: a clear error" "$SCOUT" --detect -r "$WORK/empty.pcap" --tripwire 70000
+    expect_exit 2 "a bad --tripwire-hosts address: a clear error" \
+        "$SCOUT" --detect -r "$WORK/empty.pcap" --tripwire-hosts 10.0.0.300
+}

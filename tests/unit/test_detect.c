@@ -1,4 +1,8 @@
+#include <stdlib.h>
+
 #include "detect/detect.h"
+#include "ports.h"
+#include "targets.h"
 #include "perm.h"
 #include "probemark.h"
 #include "unit.h"
@@ -13,6 +17,7 @@ void test_detect_ipv6(void);
 void test_detect_key_collision(void);
 void test_detect_udp_tools(void);
 void test_detect_udp_benign(void);
+void test_detect_tripwire(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -506,4 +511,37 @@ void test_detect_udp_benign(void)
     /* A kernel-built UDP prober (one port, TTL 64) is still a scan, with no
      * tool's name: the group rule hides no one's probes. */
     CHECK(udp_scan_tool(fixed_port_stack, 40, 1000, 0, false) == TOOL_UNKNOWN);
+}
+
+/* Tripwires: the first contact to a tripwire port or host is a hit, once,
+ * with what was sent; traffic to other ports and hosts is none. */
+void test_detect_tripwire(void)
+{
+    struct detector *d = detector_new(64, 1024);
+    struct portset *ps = calloc(1, sizeof *ps);
+    struct targets hosts;
+    targets_init(&hosts);
+    err_t e;
+    CHECK(portset_parse(ps, "T:23,U:69", NULL, &e) == 0);
+    CHECK(targets_add_list(&hosts, "0.0.0.9", TARGET_NO_RESOLVE, &e) == 0 && targets_finish(&hosts, &e) == 0);
+    detector_tripwires(d, ps, &hosts);
+    uint64_t t = NS_PER_SEC;
+    struct reply web = tcp(3, 2, 50000, 80, TH_SYN), tel = tcp(1, 2, 40000, 23, TH_SYN | 0x40 | 0x80);
+    struct reply again = tel, udp69 = tcp(1, 2, 40001, 69, 0), tcp69 = tcp(1, 2, 40002, 69, TH_SYN);
+    udp69.kind = REPLY_UDP, udp69.paylen = 17;
+    struct reply unused = tcp(4, 9, 40003, 443, TH_SYN);
+    detector_packet(d, &web, t += 1000);
+    detector_packet(d, &tel, t += 1000);
+    detector_packet(d, &again, t += 1000); /* a retry: no new hit */
+    detector_packet(d, &udp69, t += 1000);
+    detector_packet(d, &tcp69, t += 1000); /* 69 is a UDP tripwire only */
+    detector_packet(d, &unused, t += 1000);
+    struct det_trip h[8];
+    CHECK(detector_trips(d, h, 8) == 3 && detector_tripped(d) == 3);
+    CHECK(h[0].src.u.v4 == 1 && h[0].dport == 23 && h[0].proto == 6 && h[0].flags == (TH_SYN | 0x40 | 0x80));
+    CHECK(h[1].dport == 69 && h[1].proto == 17 && h[1].paylen == 17);
+    CHECK(h[2].dst.u.v4 == 9 && h[2].dport == 443 && h[2].ns == NS_PER_SEC + 6000);
+    detector_free(d);
+    targets_free(&hosts);
+    free(ps);
 }
