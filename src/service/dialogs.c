@@ -174,8 +174,10 @@ static int dialogs_run(void *st, const struct scan_env *env, struct group *g, ui
         for (uint32_t i = 0; i < g->hosts[h].nsvc; i++) {
             struct service_info *si = &g->hosts[h].svc[i];
             const struct dialog_ops *d = si->proto == PROTO_TCP ? dialog_for(si) : NULL;
+            if (!d)
+                continue;
             uint16_t port = env->conf->ports.v[PROTO_TCP][si->port_index];
-            if (d && start_talk(&t[n], &g->hosts[h].addr, port, si, d) == 0 && ++n == MAX_TALKS) {
+            if (start_talk(&t[n], &g->hosts[h].addr, port, si, d) == 0 && ++n == MAX_TALKS) {
                 converse(t, n, env->stop);
                 n = 0;
             }
