@@ -10,6 +10,7 @@ pkgs=(
     clang             # libFuzzer targets (make fuzz)
     python3           # lab listeners and result checkers
     iproute2 iptables # the namespace lab: netns, veth, bridge, DROP/REJECT rules
+    nftables          # --block: libnftables (opened at run time) and nft, which the tests read the set with
     ethtool           # the lab's lossy wire: checksum offload off on its ends
     util-linux        # setpriv: the unprivileged -sT test
     nmap              # nmap-common's nmap-services (port names and frequencies), and the benchmark peer

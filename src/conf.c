@@ -23,7 +23,7 @@ enum {
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
     O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB, O_DB, O_NO_DB, O_RESUME, O_TRIPWIRE,
-    O_TRIPWIRE_HOSTS,
+    O_TRIPWIRE_HOSTS, O_BLOCK, O_BLOCK_FOR, O_NEVER_BLOCK, O_DRY_RUN,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +68,10 @@ static const struct option long_opts[] = {
     {"detect-for", required_argument, 0, O_DETECT_FOR},
     {"tripwire", required_argument, 0, O_TRIPWIRE},
     {"tripwire-hosts", required_argument, 0, O_TRIPWIRE_HOSTS},
+    {"block", no_argument, 0, O_BLOCK},
+    {"block-for", required_argument, 0, O_BLOCK_FOR},
+    {"never-block", required_argument, 0, O_NEVER_BLOCK},
+    {"dry-run", no_argument, 0, O_DRY_RUN},
     {"data", required_argument, 0, O_DATA},
     {"data-string", required_argument, 0, O_DATA_STRING},
     {"data-length", required_argument, 0, O_DATA_LENGTH},
@@ -120,6 +124,9 @@ static const char usage[] =
     "  --detect [-e IFACE] [--detect-for TIME]: watch live traffic (default: any interface)\n"
     "  --tripwire PORTS, --tripwire-hosts SPEC (with --detect): any first contact to those\n"
     "      ports (e.g. T:23,2323,U:69) or unused addresses is reported at once\n"
+    "  --block (live --detect): scanners and tripwire hits go into an nftables set of scout's\n"
+    "      own for --block-for TIME (default 1h); --never-block CIDR,...|FILE always wins;\n"
+    "      --dry-run only says what it would block\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -303,6 +310,26 @@ static int opt_scan(struct conf *c, const char *arg, err_t *e)
 }
 
 /* --data HEX, --data-string TEXT, --data-length N (random bytes), as nmap's. */
+/* --block and its options, all of --detect's. */
+static int opt_block(struct conf *c, int opt, const char *arg, err_t *e)
+{
+    static const char *const names[] = {"--block", "--block-for", "--never-block", "--dry-run"};
+    const char *name = names[opt - O_BLOCK];
+    if (!c->detect)
+        return err_set(e, "%s is a response of --detect (scout --detect -e IFACE --block)", name);
+    if (opt == O_BLOCK_FOR) {
+        if (parse_time_ns(arg, &c->block_for_ns, e, "--block-for") < 0)
+            return -1;
+        if (c->block_for_ns < NS_PER_SEC)
+            return err_set(e, "--block-for '%s': at least 1s", arg);
+    }
+    if (opt == O_NEVER_BLOCK)
+        c->never_block = arg;
+    c->block |= opt == O_BLOCK;
+    c->dry_run |= opt == O_DRY_RUN;
+    return 0;
+}
+
 static int opt_data(struct conf *c, int opt, const char *arg, err_t *e)
 {
     size_t len = 0;
@@ -585,6 +612,11 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
                            opt == O_TRIPWIRE ? "--tripwire" : "--tripwire-hosts", optarg);
         *(opt == O_TRIPWIRE ? &c->tripwire_ports : &c->tripwire_hosts) = optarg;
         return 0;
+    case O_BLOCK:
+    case O_BLOCK_FOR:
+    case O_NEVER_BLOCK:
+    case O_DRY_RUN:
+        return opt_block(c, opt, optarg, e);
     case O_DATA: case O_DATA_STRING: case O_DATA_LENGTH: return opt_data(c, opt, optarg, e);
     case O_NO_ARP: c->ping.no_arp = true; return 0;
     case O_IFLIST: c->iflist = true; return 0;
@@ -934,6 +966,12 @@ enum conf_result conf_parse_argv(struct conf *c, int argc, char **argv, err_t *e
     if (c->detect) {
         if (optind < argc)
             return err_set(e, "--detect takes no targets ('%s'); use -r FILE or -e IFACE", argv[optind]);
+        if ((c->never_block || c->dry_run || c->block_for_ns) && !c->block)
+            return err_set(e, "--block-for, --never-block and --dry-run go with --block");
+        if (c->block && c->detect_file && !c->dry_run)
+            return err_set(e, "--block answers a live watch (-e IFACE); with -r FILE add --dry-run");
+        if (!c->block_for_ns)
+            c->block_for_ns = 3600 * NS_PER_SEC;
         return CONF_RUN;
     }
     if (c->iflist) {

@@ -100,6 +100,9 @@ struct conf {
     uint64_t detect_for_ns;       /* --detect-for TIME: live watch length, 0 = until a signal */
     const char *tripwire_ports;   /* --tripwire SPEC (ports.h grammar), or NULL */
     const char *tripwire_hosts;   /* --tripwire-hosts SPEC (targets, comma-separated), or NULL */
+    bool block, dry_run;          /* --block, --dry-run (detect/block.h) */
+    uint64_t block_for_ns;        /* --block-for TIME (default 1h) */
+    const char *never_block;      /* --never-block CIDR,...|FILE, or NULL */
 
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "detect/block.h"
 #include "detect/detect.h"
 #include "detect/tripwire.h"
 #include "privs.h"
@@ -18,6 +19,7 @@ struct feed {
     struct detector *d;
     int dlt;
     uint64_t last_ns;
+    struct blocker *block; /* --block, or NULL */
 };
 
 void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, const uint8_t *frame,
@@ -81,18 +83,32 @@ static void print_json(FILE *f, const struct det_scan *s, const char *event);
 static void print_line(FILE *f, const struct det_scan *s);
 
 /* Tripwire hits from the first-th kept one on, as lines (unless the JSON
- * owns stdout) and JSON objects; returns how many are kept now. */
-static uint32_t show_trips(const struct detector *d, uint32_t first, FILE *json)
+ * owns stdout) and JSON objects, each source blocked with --block; returns
+ * how many are kept now. */
+static uint32_t show_trips(const struct feed *f, uint32_t first, FILE *json)
 {
     struct det_trip hits[DET_TRIPS_MAX]; /* 56 KiB */
-    uint32_t n = detector_trips(d, hits, DET_TRIPS_MAX);
+    uint32_t n = detector_trips(f->d, hits, DET_TRIPS_MAX);
+    FILE *text = json == stdout ? NULL : stdout;
     for (uint32_t i = first; i < n; i++) {
-        if (json != stdout)
-            tripwire_line(stdout, &hits[i]);
+        if (text)
+            tripwire_line(text, &hits[i]);
         if (json)
             tripwire_json(json, &hits[i]);
+        char why[48];
+        snprintf(why, sizeof why, "tripwire %u/%s", hits[i].dport,
+                 hits[i].proto == 6 ? "tcp" : hits[i].proto == 17 ? "udp" : "host");
+        blocker_block(f->block, &hits[i].src, why, text, json);
     }
     return n;
+}
+
+/* --block's answer to a declared scan. */
+static void block_scan(const struct feed *f, const struct det_scan *s, FILE *json)
+{
+    char why[64];
+    snprintf(why, sizeof why, "%s scan, %s", scan_kind_name(s->kind), scan_tool_name(s->tool));
+    blocker_block(f->block, &s->src, why, json == stdout ? NULL : stdout, json);
 }
 
 /* Live: a tripwire hit is reported at once; a scan is announced when it is
@@ -100,7 +116,7 @@ static uint32_t show_trips(const struct detector *d, uint32_t first, FILE *json)
  * two lines per scan at most. */
 static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trips)
 {
-    *trips = show_trips(f->d, *trips, json);
+    *trips = show_trips(f, *trips, json);
     uint32_t n = detector_declared(f->d);
     if (n <= *shown || *shown >= REPORT_MAX) {
         fflush(stdout);
@@ -117,6 +133,7 @@ static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trip
         }
         if (json)
             print_json(json, &scans[i], "scan-start");
+        block_scan(f, &scans[i], json);
     }
     fflush(stdout);
     if (json)
@@ -185,10 +202,11 @@ static void print_json(FILE *f, const struct det_scan *s, const char *event)
             t.first, t.last, (unsigned long long)s->probes_to_detect, s->one_way ? "true" : "false");
 }
 
-static void report(const struct detector *d, FILE *json, bool live)
+static void report(const struct feed *f, FILE *json, bool live)
 {
+    const struct detector *d = f->d;
     if (!live) /* live, each hit was reported as it came */
-        show_trips(d, 0, json);
+        show_trips(f, 0, json);
     struct det_scan scans[REPORT_MAX];
     uint32_t n = detector_scans(d, scans, REPORT_MAX);
     const struct det_stats *st = detector_stats(d);
@@ -199,6 +217,8 @@ static void report(const struct detector *d, FILE *json, bool live)
             print_line(text, &scans[i]);
         if (json)
             print_json(json, &scans[i], "scan");
+        if (!live) /* live, each was answered when declared */
+            block_scan(f, &scans[i], json);
     }
     unsigned long long hits = detector_tripped(d);
     if (text)
@@ -234,26 +254,35 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
     FILE *json = open_json(c, e);
     if (!json && e->msg[0])
         return -1;
+    struct feed f = {.d = NULL};
+    /* --block's helper is started while privileged, before the capture drops privileges */
+    if (blocker_open(&f.block, c, e) < 0) {
+        blocker_close(f.block);
+        if (json && json != stdout)
+            fclose(json);
+        return -2;
+    }
     pcap_t *p = open_input(c, e);
-    struct feed f = {.d = detector_new(1u << 14, 1u << 20)};
+    f.d = detector_new(1u << 14, 1u << 20);
     struct tripwires *tw = calloc(1, sizeof *tw);
     /* A capture file that cannot be read is bad input (main exits 2). */
     int rc = p && f.d && tw ? 0 : !p && c->detect_file ? -2 : -1;
-    if (rc == 0 && tripwires_arm(tw, c, f.d, e) < 0)
-        rc = -2; /* a bad tripwire spec: bad input too */
+    if (rc == 0 && (tripwires_arm(tw, c, f.d, e) < 0 || blocker_allow(f.block, c, e) < 0))
+        rc = -2; /* a bad tripwire spec or allow list: bad input too */
     if (rc == 0) {
         f.dlt = pcap_datalink(p);
         read_all(p, &f, c, stop, json);
         if (c->detect_file && pcap_geterr(p)[0] && strstr(pcap_geterr(p), "truncated"))
             fprintf(stderr, "scout: %s: %s (read up to there)\n", c->detect_file, pcap_geterr(p));
         detector_flush(f.d, f.last_ns + 3 * NS_PER_SEC);
-        report(f.d, json, !c->detect_file);
+        report(&f, json, !c->detect_file);
     } else if (!f.d || !tw) {
         rc = err_set(e, "out of memory");
     }
     if (p)
         pcap_close(p);
     detector_free(f.d);
+    blocker_close(f.block);
     if (tw)
         tripwires_free(tw);
     free(tw);

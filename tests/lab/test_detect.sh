@@ -211,12 +211,18 @@ test_detect_live() {
         grep -q "\"event\":\"scan-start\",\"src\":\"$LAB_SCAN_IP\"" "$WORK/live-quiet.json"
 }
 
+# $WORK/empty.pcap: a capture file with no packets.
+empty_pcap() {
+    python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 256, 1))" \
+        >"$WORK/empty.pcap"
+}
+
 test_detect_tripwire() {
     # Tripwires on t2 (nothing listens on any of them): a TCP port, a UDP port
     # and an address nobody uses; each first contact is reported while the
     # watch runs, with what was sent; a refused connection elsewhere is not.
     local j=$WORK/trip.json
-    lab_in t2 "$SCOUT" --detect -e eth0 --tripwire T:2323,U:5555 --tripwire-hosts $LAB_NET.250 \
+    ip netns exec "$(lab_ns t2)" "$SCOUT" --detect -e eth0 --tripwire T:2323,U:5555 --tripwire-hosts $LAB_NET.250 \
         --detect-for 8s -oJ "$j" >"$WORK/trip.txt" 2>&1 &
     local pid=$! i
     sleep 1.5
@@ -227,8 +233,9 @@ for port in (2324, 2323):
     try: s.connect(('$LAB_T2', port))
     except OSError: pass
     s.close()
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'hello', ('$LAB_T2', 5555))"
-    lab_in scan ping -c 1 -W 1 $LAB_NET.250 >/dev/null 2>&1
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b'hello', ('$LAB_T2', 5555))
+u.sendto(b'x', ('$LAB_NET.250', 9))  # the kernel asks ARP for it: a first contact to an unused address"
     for i in $(seq 40); do [ "$(grep -c '"event":"tripwire"' "$j" 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
     check "tripwire hits are reported while the watch runs (before its end)" kill -0 "$pid"
     wait "$pid"
@@ -241,10 +248,51 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'hello', ('$LAB_T2', 55
         bash -c "grep -q '\"tripwire_hits\":3}' '$j' && ! grep -q '\"port\":2324' '$j'"
     check "...and a readable line each" grep -q "^tripwire: $LAB_SCAN_IP -> $LAB_T2:2323/tcp flags S, 0 payload bytes at " \
         "$WORK/trip.txt"
-    python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 256, 1))" \
-        >"$WORK/empty.pcap"
+    empty_pcap
     expect_exit 2 "--tripwire without --detect: a clear error" "$SCOUT" --tripwire 23 127.0.0.1
     expect_exit 2 "a bad --tripwire port list: a clear error" "$SCOUT" --detect -r "$WORK/empty.pcap" --tripwire 70000
     expect_exit 2 "a bad --tripwire-hosts address: a clear error" \
         "$SCOUT" --detect -r "$WORK/empty.pcap" --tripwire-hosts 10.0.0.300
+}
+
+test_detect_block() {
+    # scout --detect --block on t2 while nmap scans it: once the scan is
+    # declared, the scanner's probes are dropped (nmap's later ports come
+    # back filtered, not closed); the table is scout's own, gone at exit.
+    local j=$WORK/block.json t2ns; t2ns=$(lab_ns t2)
+    ip netns exec "$t2ns" "$SCOUT" --detect -e eth0 --block --block-for 10m --detect-for 120s -oJ "$j" \
+        >"$WORK/block.txt" 2>&1 &
+    local pid=$! i
+    for i in $(seq 50); do ip netns exec "$t2ns" nft list tables 2>/dev/null | grep -q 'inet scout_' && break; sleep 0.1; done
+    check "--block: scout's own table is in place while it watches" \
+        bash -c "ip netns exec $t2ns nft list tables | grep -q 'inet scout_$pid'"
+    sleep 1 # the capture opens after the table
+    # (dropped probes slow nmap down: short timeouts, no retries)
+    lab_in scan nmap -n -Pn -sS -T4 --max-retries 0 --max-rtt-timeout 50ms -p 1-300 -oX "$WORK/block-nmap.xml" \
+        $LAB_T2 >/dev/null 2>&1
+    check "...the scanner is in its set" bash -c "ip netns exec $t2ns nft list ruleset | grep -q '$LAB_SCAN_IP'"
+    kill -INT "$pid"
+    wait "$pid"
+    check "...declared and blocked (JSON)" \
+        grep -q "{\"event\":\"block\",\"action\":\"blocked\",\"src\":\"$LAB_SCAN_IP\",\"for_s\":600,\"reason\":\"syn scan" "$j"
+    check "...so nmap saw most of its ports filtered after the first few" python3 -c "
+import sys, xml.etree.ElementTree as ET
+x = [e for e in ET.parse('$WORK/block-nmap.xml').iter('extraports') if e.get('state') == 'filtered']
+sys.exit(0 if x and int(x[0].get('count')) > 250 else 1)"
+    check "...and the table is gone at exit" bash -c "! ip netns exec $t2ns nft list tables | grep -q 'scout_'"
+    # The allow list always wins: the same scan, nothing blocked.
+    ip netns exec "$t2ns" "$SCOUT" --detect -e eth0 --block --never-block $LAB_NET.0/24 --detect-for 120s \
+        -oJ "$j.2" >/dev/null 2>&1 &
+    pid=$!
+    for i in $(seq 50); do ip netns exec "$t2ns" nft list tables 2>/dev/null | grep -q 'inet scout_' && break; sleep 0.1; done
+    sleep 1
+    lab_in scan nmap -n -Pn -sS -T4 --max-retries 0 -p 1-300 -oX "$WORK/block-nmap2.xml" $LAB_T2 >/dev/null 2>&1
+    kill -INT "$pid"
+    wait "$pid"
+    check "--never-block: the scanner is reported, not blocked" \
+        bash -c "grep -q '\"action\":\"allowed\",\"src\":\"$LAB_SCAN_IP\"' '$j.2' && ! grep -q '\"action\":\"blocked\"' '$j.2'"
+    check "...and nmap saw no port filtered" bash -c "! grep -q 'state=\"filtered\"' '$WORK/block-nmap2.xml'"
+    empty_pcap
+    expect_exit 2 "--block on a capture file without --dry-run: a clear error" \
+        "$SCOUT" --detect -r "$WORK/empty.pcap" --block
 }
