@@ -23,13 +23,29 @@ scan() { ip netns exec "$(lab_ns scan)" "$SCOUT" "$@"; }
 
 # ---- 1. the store's cost ----
 net=198.18.0.0/16
+# The peak unique set size (kB: pages of PID's alone, what it costs the
+# machine; peak RSS also counts the shared libraries' pages, libpq's 23
+# dependencies among them), sampled every 20 ms while PID lives.
+peak_uss() {
+    local best=0 u
+    while u=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s }' "/proc/$1/smaps_rollup" 2>/dev/null) &&
+        [ -n "$u" ]; do
+        [ "$u" -gt "$best" ] && best=$u
+        sleep 0.02
+    done
+    echo "$best"
+}
 run_16() { # name, store options...
-    local name=$1
+    local name=$1 tp pid i
     shift
     /usr/bin/time -f "%e %M" -o "$LAB_DIR/$name.time" ip netns exec "$(lab_ns scan)" "$SCOUT" -n -sS -T5 \
-        --top-ports 100 --max-retries 0 "$@" $net >/dev/null 2>"$LAB_DIR/$name.err"
+        --top-ports 100 --max-retries 0 "$@" $net >/dev/null 2>"$LAB_DIR/$name.err" &
+    tp=$!
+    for i in $(seq 200); do pid=$(pgrep -P $tp) && break; sleep 0.005; done
+    uss=$(peak_uss "$pid")
+    wait $tp
     read -r secs rss <"$LAB_DIR/$name.time"
-    echo "$name $secs $rss"
+    echo "$name $secs $rss $uss"
 }
 cost_table() { # TITLE, then the scan's own options
     local title=$1
@@ -40,9 +56,9 @@ cost_table() { # TITLE, then the scan's own options
         run_16 postgresql --db "$PG_URL" "$@"
     } >"$LAB_DIR/cost.txt"
     echo "$title"
-    awk 'NR == 1 { t0 = $2; r0 = $3 }
-         { printf "  %-10s %s x top-100: %6.2f s (%.3f of --no-db), peak RSS %6.1f MiB (%.3f)\n",
-                  $1, "'$net'", $2, $2 / t0, $3 / 1024, $3 / r0 }' "$LAB_DIR/cost.txt"
+    awk 'NR == 1 { t0 = $2; r0 = $3; u0 = $4 }
+         { printf "  %-10s %s x top-100: %6.2f s (%.3f of --no-db), peak RSS %6.1f MiB (%.3f), peak USS %6.1f MiB (%.3f)\n",
+                  $1, "'$net'", $2, $2 / t0, $3 / 1024, $3 / r0, $4 / 1024, $4 / u0 }' "$LAB_DIR/cost.txt"
 }
 cost_table "every address taken as up (-Pn): all 6.5 M pairs decided and stored, the store's worst case" -Pn
 cost_table "as users scan (nmap's discovery first): the live hosts' ports stored"
