@@ -103,6 +103,7 @@ struct conf {
     bool block, dry_run;          /* --block, --dry-run (detect/block.h) */
     uint64_t block_for_ns;        /* --block-for TIME (default 1h) */
     const char *never_block;      /* --never-block CIDR,...|FILE, or NULL */
+    const char *syslog;           /* --syslog TARGET (detect/syslog.h), or NULL */
 
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;

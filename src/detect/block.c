@@ -185,23 +185,21 @@ static void say(FILE *text, FILE *json, const char *what, const char *ip, const 
                 what, ip, s, why);
 }
 
-void blocker_block(struct blocker *b, const struct addr *a, const char *why, FILE *text, FILE *json)
+const char *blocker_block(struct blocker *b, const struct addr *a, const char *why, FILE *text, FILE *json)
 {
     if (!b)
-        return;
+        return NULL;
     char ip[ADDR_STRLEN];
     addr_str(a, ip, sizeof ip);
-    if (targets_contains(&b->allow, a)) {
-        say(text, json, "allowed", ip, b, "on --never-block");
-        return;
-    }
-    if (seen(b, a, now_ns()))
-        return;
-    if (!b->dry_run && write(b->req, a, sizeof *a) != (ssize_t)sizeof *a) {
-        say(text, json, "block-failed", ip, b, why);
-        return;
-    }
-    say(text, json, b->dry_run ? "would-block" : "blocked", ip, b, why);
+    const char *did = b->dry_run ? "would-block" : "blocked";
+    if (targets_contains(&b->allow, a))
+        did = "allowed", why = "on --never-block";
+    else if (seen(b, a, now_ns()))
+        return NULL;
+    else if (!b->dry_run && write(b->req, a, sizeof *a) != (ssize_t)sizeof *a)
+        did = "block-failed";
+    say(text, json, did, ip, b, why);
+    return did;
 }
 
 void blocker_close(struct blocker *b)

@@ -30,8 +30,10 @@ int blocker_open(struct blocker **b, const struct conf *c, err_t *e);
  * or -1 with e set. */
 int blocker_allow(struct blocker *b, const struct conf *c, err_t *e);
 /* Blocks a for why ("syn scan, nmap") unless it is allowed or blocked
- * already, writing what it did to text and json (either may be NULL). */
-void blocker_block(struct blocker *b, const struct addr *a, const char *why, FILE *text, FILE *json);
+ * already, writing what it did to text and json (either may be NULL).
+ * Returns what it did ("blocked", "would-block", "allowed",
+ * "block-failed"), or NULL when nothing (no --block, or done already). */
+const char *blocker_block(struct blocker *b, const struct addr *a, const char *why, FILE *text, FILE *json);
 /* Ends the helper (which deletes the table) and frees b. */
 void blocker_close(struct blocker *b);
 

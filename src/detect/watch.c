@@ -9,6 +9,7 @@
 
 #include "detect/block.h"
 #include "detect/detect.h"
+#include "detect/syslog.h"
 #include "detect/tripwire.h"
 #include "privs.h"
 
@@ -20,6 +21,7 @@ struct feed {
     int dlt;
     uint64_t last_ns;
     struct blocker *block; /* --block, or NULL */
+    struct syslog_out *sys; /* --syslog, or NULL */
 };
 
 void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, const uint8_t *frame,
@@ -82,6 +84,57 @@ static pcap_t *open_input(const struct conf *c, err_t *e)
 static void print_json(FILE *f, const struct det_scan *s, const char *event);
 static void print_line(FILE *f, const struct det_scan *s);
 
+/* --syslog: what a writer prints, as a message's text. */
+#define SYSLOG_TEXT 1024
+static FILE *text_buffer(char *buf)
+{
+    buf[0] = 0;
+    return fmemopen(buf, SYSLOG_TEXT, "w");
+}
+
+static void syslog_scan(const struct feed *f, const struct det_scan *s)
+{
+    char text[SYSLOG_TEXT], src[ADDR_STRLEN], hosts[12], ports[12], probes[24];
+    FILE *t = f->sys ? text_buffer(text) : NULL;
+    if (!t)
+        return;
+    print_line(t, s);
+    fclose(t);
+    addr_str(&s->src, src, sizeof src);
+    snprintf(hosts, sizeof hosts, "%u", s->hosts);
+    snprintf(ports, sizeof ports, "%u", s->ports);
+    snprintf(probes, sizeof probes, "%llu", (unsigned long long)s->probes);
+    const char *kv[] = {"src", src, "type", scan_kind_name(s->kind), "shape", s->shape,
+                        "tool", scan_tool_name(s->tool), "hosts", hosts, "ports", ports, "probes", probes};
+    syslog_send(f->sys, "scan", kv, 7, text);
+}
+
+static void syslog_trip(const struct feed *f, const struct det_trip *h)
+{
+    char text[SYSLOG_TEXT], src[ADDR_STRLEN], dst[ADDR_STRLEN], port[8];
+    FILE *t = f->sys ? text_buffer(text) : NULL;
+    if (!t)
+        return;
+    tripwire_line(t, h);
+    fclose(t);
+    addr_str(&h->src, src, sizeof src);
+    addr_str(&h->dst, dst, sizeof dst);
+    snprintf(port, sizeof port, "%u", h->dport);
+    const char *kv[] = {"src", src, "dst", dst, "port", port};
+    syslog_send(f->sys, "tripwire", kv, 3, text);
+}
+
+static void syslog_block(const struct feed *f, const char *did, const struct addr *a, const char *why)
+{
+    char src[ADDR_STRLEN], text[160];
+    if (!f->sys || !did)
+        return;
+    addr_str(a, src, sizeof src);
+    snprintf(text, sizeof text, "%s: %s (%s)", did, src, why);
+    const char *kv[] = {"action", did, "src", src, "reason", why};
+    syslog_send(f->sys, "block", kv, 3, text);
+}
+
 /* Tripwire hits from the first-th kept one on, as lines (unless the JSON
  * owns stdout) and JSON objects, each source blocked with --block; returns
  * how many are kept now. */
@@ -95,10 +148,11 @@ static uint32_t show_trips(const struct feed *f, uint32_t first, FILE *json)
             tripwire_line(text, &hits[i]);
         if (json)
             tripwire_json(json, &hits[i]);
+        syslog_trip(f, &hits[i]);
         char why[48];
         snprintf(why, sizeof why, "tripwire %u/%s", hits[i].dport,
                  hits[i].proto == 6 ? "tcp" : hits[i].proto == 17 ? "udp" : "host");
-        blocker_block(f->block, &hits[i].src, why, text, json);
+        syslog_block(f, blocker_block(f->block, &hits[i].src, why, text, json), &hits[i].src, why);
     }
     return n;
 }
@@ -108,7 +162,7 @@ static void block_scan(const struct feed *f, const struct det_scan *s, FILE *jso
 {
     char why[64];
     snprintf(why, sizeof why, "%s scan, %s", scan_kind_name(s->kind), scan_tool_name(s->tool));
-    blocker_block(f->block, &s->src, why, json == stdout ? NULL : stdout, json);
+    syslog_block(f, blocker_block(f->block, &s->src, why, json == stdout ? NULL : stdout, json), &s->src, why);
 }
 
 /* Live: a tripwire hit is reported at once; a scan is announced when it is
@@ -133,6 +187,7 @@ static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trip
         }
         if (json)
             print_json(json, &scans[i], "scan-start");
+        syslog_scan(f, &scans[i]); /* one message a scan: live, when declared */
         block_scan(f, &scans[i], json);
     }
     fflush(stdout);
@@ -217,8 +272,10 @@ static void report(const struct feed *f, FILE *json, bool live)
             print_line(text, &scans[i]);
         if (json)
             print_json(json, &scans[i], "scan");
-        if (!live) /* live, each was answered when declared */
+        if (!live) { /* live, each was said and answered when declared */
+            syslog_scan(f, &scans[i]);
             block_scan(f, &scans[i], json);
+        }
     }
     unsigned long long hits = detector_tripped(d);
     if (text)
@@ -256,8 +313,9 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
         return -1;
     struct feed f = {.d = NULL};
     /* --block's helper is started while privileged, before the capture drops privileges */
-    if (blocker_open(&f.block, c, e) < 0) {
+    if (blocker_open(&f.block, c, e) < 0 || syslog_open(&f.sys, c->syslog, e) < 0) {
         blocker_close(f.block);
+        syslog_close(f.sys);
         if (json && json != stdout)
             fclose(json);
         return -2;
@@ -283,6 +341,7 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
         pcap_close(p);
     detector_free(f.d);
     blocker_close(f.block);
+    syslog_close(f.sys);
     if (tw)
         tripwires_free(tw);
     free(tw);

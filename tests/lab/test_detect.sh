@@ -296,3 +296,31 @@ sys.exit(0 if x and int(x[0].get('count')) > 250 else 1)"
     expect_exit 2 "--block on a capture file without --dry-run: a clear error" \
         "$SCOUT" --detect -r "$WORK/empty.pcap" --block
 }
+
+test_detect_syslog() {
+    # A syslog receiver on t2's loopback: one RFC 5424 message per scan,
+    # tripwire hit and (dry-run) block, the fields as structured data.
+    record d-syslog "$SCOUT" -n -Pn -sS -p 1-100 $LAB_T2
+    local out=$WORK/syslog.txt i
+    ip netns exec "$(lab_ns t2)" python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 5514))
+with open('$out', 'w') as f:
+    while True:
+        f.write(s.recv(4096).decode() + '\n'); f.flush()" &
+    local rx=$!
+    for i in $(seq 50); do [ -e "$out" ] && break; sleep 0.1; done # the file is made once it listens
+    lab_in t2 "$SCOUT" --detect -r "$WORK/d-syslog.pcap" --tripwire 23 --block --dry-run \
+        --syslog udp://127.0.0.1:5514 >/dev/null
+    for i in $(seq 30); do grep -q ' scan \[' "$out" 2>/dev/null && break; sleep 0.1; done
+    kill "$rx"
+    wait "$rx" 2>/dev/null
+    check "--syslog: the scan, as RFC 5424 with its fields as structured data" grep -qE \
+        "^<36>1 [0-9T:.-]+Z [^ ]+ scout [0-9]+ scan \[scout@32473 src=\"$LAB_SCAN_IP\" type=\"syn\" shape=\"vertical\" tool=\"scout\" hosts=\"1\" ports=\"[0-9]+\" probes=\"[0-9]+\"\] scan from $LAB_SCAN_IP: vertical syn" \
+        "$out"
+    check "...the tripwire hit" grep -q " tripwire \[scout@32473 src=\"$LAB_SCAN_IP\" dst=\"$LAB_T2\" port=\"23\"\] tripwire: " "$out"
+    check "...and what --block would do" grep -q " block \[scout@32473 action=\"would-block\" src=\"$LAB_SCAN_IP\"" "$out"
+    check "...one message each" bash -c "[ \$(wc -l <'$out') = 3 ]"
+    expect_exit 2 "--syslog with a bad target: a clear error" \
+        "$SCOUT" --detect -r "$WORK/d-syslog.pcap" --syslog tcp://127.0.0.1:5514
+}
