@@ -363,11 +363,21 @@ static int dup_attr(const struct attr *a, int n)
     return -1;
 }
 
+/* A copy of the line for messages, taken before split_test cuts it up
+ * (clip gives back the line itself when it is short: quoting that after the
+ * split would quote its first word, and q alone was left unwritten: found
+ * by fuzz_osdb, a read of uninitialised stack in the warning). */
+static void quote(const char *line, char *q, size_t n)
+{
+    char b[48];
+    snprintf(q, n, "%s", clip(line, b, MIN(n, sizeof b)));
+}
+
 static void points_line(struct loader *L, char *line)
 {
     struct osdb *db = L->db;
     char q[48], *name;
-    clip(line, q, sizeof q);
+    quote(line, q, sizeof q);
     struct attr a[TEST_ATTRS_MAX];
     const char *why;
     int n = split_test(line, &name, a, &why);
@@ -496,7 +506,7 @@ static void test_line(struct loader *L, char *line)
 {
     struct osdb *db = L->db;
     char q[48], *name;
-    clip(line, q, sizeof q);
+    quote(line, q, sizeof q);
     struct attr a[TEST_ATTRS_MAX];
     const char *why;
     int n = split_test(line, &name, a, &why);
