@@ -21,7 +21,7 @@ typedef struct {
 int err_set(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s itself if shorter than n, else its start with "..." written into buf
  * (n bytes): for quoting user input in messages. */
-const char *clip(const char *s, char *buf, size_t n);
+const char *clip(const char *s, char *buf, size_t n) __attribute__((warn_unused_result));
 
 /* Monotonic nanoseconds. */
 uint64_t now_ns(void);
