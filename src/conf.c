@@ -23,7 +23,7 @@ enum {
     O_VERSION, O_SOURCE_PORT, O_SCANFLAGS, O_NO_DROP, O_SEND_ETH, O_SEND_IP, O_VINTENSITY, O_VLIGHT, O_VALL,
     O_VERSIONDB, O_BANNERS, O_DETECT, O_DETECT_FOR, O_DATA, O_DATA_STRING, O_DATA_LENGTH, O_NO_ARP, O_IFLIST, O_LAN,
     O_OSSCAN_GUESS, O_OSSCAN_LIMIT, O_MAX_OS_TRIES, O_OSDB, O_DB, O_NO_DB, O_RESUME, O_TRIPWIRE,
-    O_TRIPWIRE_HOSTS, O_BLOCK, O_BLOCK_FOR, O_NEVER_BLOCK, O_DRY_RUN, O_SYSLOG,
+    O_TRIPWIRE_HOSTS, O_BLOCK, O_BLOCK_FOR, O_NEVER_BLOCK, O_DRY_RUN, O_SYSLOG, O_ECS,
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +73,7 @@ static const struct option long_opts[] = {
     {"never-block", required_argument, 0, O_NEVER_BLOCK},
     {"dry-run", no_argument, 0, O_DRY_RUN},
     {"syslog", required_argument, 0, O_SYSLOG},
+    {"ecs", no_argument, 0, O_ECS},
     {"data", required_argument, 0, O_DATA},
     {"data-string", required_argument, 0, O_DATA_STRING},
     {"data-length", required_argument, 0, O_DATA_LENGTH},
@@ -129,7 +130,7 @@ static const char usage[] =
     "      own for --block-for TIME (default 1h); --never-block CIDR,...|FILE always wins;\n"
     "      --dry-run only says what it would block\n"
     "  --syslog local|udp://HOST:PORT (with --detect): each scan, tripwire hit and block as an\n"
-    "      RFC 5424 message\n"
+    "      RFC 5424 message   --ecs: -oJ in the Elastic Common Schema (source.ip, event.*...)\n"
     "PORTS:\n"
     "  -p SPEC: 22; 1-65535; -p- (1-65535); U:53,T:80; http,ssh*; [1-1024]\n"
     "  --top-ports N / -F (top 100): most common ports   --exclude-ports SPEC\n"
@@ -614,6 +615,11 @@ static int handle(struct conf *c, struct pending *pd, int opt, int argc, char **
                            opt == O_TRIPWIRE ? "--tripwire" : "--tripwire-hosts",
                            opt == O_TRIPWIRE ? "--tripwire" : "--tripwire-hosts", optarg);
         *(opt == O_TRIPWIRE ? &c->tripwire_ports : &c->tripwire_hosts) = optarg;
+        return 0;
+    case O_ECS:
+        if (!c->detect)
+            return err_set(e, "--ecs shapes --detect's JSON lines (scout --detect ... -oJ FILE --ecs)");
+        c->ecs = true;
         return 0;
     case O_SYSLOG:
         if (!c->detect)

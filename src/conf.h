@@ -104,6 +104,7 @@ struct conf {
     uint64_t block_for_ns;        /* --block-for TIME (default 1h) */
     const char *never_block;      /* --never-block CIDR,...|FILE, or NULL */
     const char *syslog;           /* --syslog TARGET (detect/syslog.h), or NULL */
+    bool ecs;                     /* --ecs: -oJ in the Elastic Common Schema (detect/ecs.h) */
 
     uint64_t seed;                /* permutation key (--seed, else random) */
     bool seed_given;

@@ -202,6 +202,11 @@ const char *blocker_block(struct blocker *b, const struct addr *a, const char *w
     return did;
 }
 
+uint64_t blocker_for_s(const struct blocker *b)
+{
+    return b ? b->for_ns / NS_PER_SEC : 0;
+}
+
 void blocker_close(struct blocker *b)
 {
     if (!b)

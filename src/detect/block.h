@@ -34,6 +34,8 @@ int blocker_allow(struct blocker *b, const struct conf *c, err_t *e);
  * Returns what it did ("blocked", "would-block", "allowed",
  * "block-failed"), or NULL when nothing (no --block, or done already). */
 const char *blocker_block(struct blocker *b, const struct addr *a, const char *why, FILE *text, FILE *json);
+/* --block-for in seconds. */
+uint64_t blocker_for_s(const struct blocker *b);
 /* Ends the helper (which deletes the table) and frees b. */
 void blocker_close(struct blocker *b);
 

@@ -9,6 +9,7 @@
 
 #include "detect/block.h"
 #include "detect/detect.h"
+#include "detect/ecs.h"
 #include "detect/syslog.h"
 #include "detect/tripwire.h"
 #include "privs.h"
@@ -22,6 +23,7 @@ struct feed {
     uint64_t last_ns;
     struct blocker *block; /* --block, or NULL */
     struct syslog_out *sys; /* --syslog, or NULL */
+    bool ecs;               /* --ecs: JSON lines in the Elastic Common Schema */
 };
 
 void detect_frame(struct detector *d, int dlt, const struct pcap_pkthdr *h, const uint8_t *frame,
@@ -135,6 +137,15 @@ static void syslog_block(const struct feed *f, const char *did, const struct add
     syslog_send(f->sys, "block", kv, 3, text);
 }
 
+/* --block's answer to src, said in every form asked for. */
+static void respond(const struct feed *f, const struct addr *src, const char *why, FILE *text, FILE *json)
+{
+    const char *did = blocker_block(f->block, src, why, text, f->ecs ? NULL : json);
+    if (did && f->ecs && json)
+        ecs_block(json, did, src, blocker_for_s(f->block), why);
+    syslog_block(f, did, src, why);
+}
+
 /* Tripwire hits from the first-th kept one on, as lines (unless the JSON
  * owns stdout) and JSON objects, each source blocked with --block; returns
  * how many are kept now. */
@@ -146,13 +157,15 @@ static uint32_t show_trips(const struct feed *f, uint32_t first, FILE *json)
     for (uint32_t i = first; i < n; i++) {
         if (text)
             tripwire_line(text, &hits[i]);
-        if (json)
+        if (json && f->ecs)
+            ecs_trip(json, &hits[i]);
+        else if (json)
             tripwire_json(json, &hits[i]);
         syslog_trip(f, &hits[i]);
         char why[48];
         snprintf(why, sizeof why, "tripwire %u/%s", hits[i].dport,
                  hits[i].proto == 6 ? "tcp" : hits[i].proto == 17 ? "udp" : "host");
-        syslog_block(f, blocker_block(f->block, &hits[i].src, why, text, json), &hits[i].src, why);
+        respond(f, &hits[i].src, why, text, json);
     }
     return n;
 }
@@ -162,7 +175,7 @@ static void block_scan(const struct feed *f, const struct det_scan *s, FILE *jso
 {
     char why[64];
     snprintf(why, sizeof why, "%s scan, %s", scan_kind_name(s->kind), scan_tool_name(s->tool));
-    syslog_block(f, blocker_block(f->block, &s->src, why, json == stdout ? NULL : stdout, json), &s->src, why);
+    respond(f, &s->src, why, json == stdout ? NULL : stdout, json);
 }
 
 /* Live: a tripwire hit is reported at once; a scan is announced when it is
@@ -186,7 +199,7 @@ static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trip
             print_line(stdout, &scans[i]);
         }
         if (json)
-            print_json(json, &scans[i], "scan-start");
+            (f->ecs ? ecs_scan : print_json)(json, &scans[i], "scan-start");
         syslog_scan(f, &scans[i]); /* one message a scan: live, when declared */
         block_scan(f, &scans[i], json);
     }
@@ -271,7 +284,7 @@ static void report(const struct feed *f, FILE *json, bool live)
         if (text)
             print_line(text, &scans[i]);
         if (json)
-            print_json(json, &scans[i], "scan");
+            (f->ecs ? ecs_scan : print_json)(json, &scans[i], "scan");
         if (!live) { /* live, each was said and answered when declared */
             syslog_scan(f, &scans[i]);
             block_scan(f, &scans[i], json);
@@ -283,7 +296,13 @@ static void report(const struct feed *f, FILE *json, bool live)
                 (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
                 n == 1 ? "" : "s", n == REPORT_MAX ? " (the first ones; more not listed)" : "", hits,
                 hits == 1 ? "" : "s");
-    if (json)
+    if (json && f->ecs)
+        fprintf(json, "{\"event\":{\"kind\":\"metric\",\"action\":\"summary\",\"dataset\":\"scout.detect\"},"
+                      "\"scout\":{\"summary\":{\"packets\":%llu,\"malformed\":%llu,\"scans\":%u,"
+                      "\"sources_evicted\":%llu,\"tripwire_hits\":%llu}}}\n",
+                (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
+                (unsigned long long)st->sources_evicted, hits);
+    else if (json)
         fprintf(json, "{\"event\":\"summary\",\"packets\":%llu,\"malformed\":%llu,\"scans\":%u,"
                       "\"sources_evicted\":%llu,\"tripwire_hits\":%llu}\n",
                 (unsigned long long)st->packets, (unsigned long long)st->malformed, n,
@@ -311,7 +330,7 @@ int detect_run(const struct conf *c, const volatile sig_atomic_t *stop, err_t *e
     FILE *json = open_json(c, e);
     if (!json && e->msg[0])
         return -1;
-    struct feed f = {.d = NULL};
+    struct feed f = {.d = NULL, .ecs = c->ecs};
     /* --block's helper is started while privileged, before the capture drops privileges */
     if (blocker_open(&f.block, c, e) < 0 || syslog_open(&f.sys, c->syslog, e) < 0) {
         blocker_close(f.block);

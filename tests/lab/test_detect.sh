@@ -321,6 +321,18 @@ with open('$out', 'w') as f:
     check "...the tripwire hit" grep -q " tripwire \[scout@32473 src=\"$LAB_SCAN_IP\" dst=\"$LAB_T2\" port=\"23\"\] tripwire: " "$out"
     check "...and what --block would do" grep -q " block \[scout@32473 action=\"would-block\" src=\"$LAB_SCAN_IP\"" "$out"
     check "...one message each" bash -c "[ \$(wc -l <'$out') = 3 ]"
+    "$SCOUT" --detect -r "$WORK/d-syslog.pcap" --tripwire 23 --block --dry-run --ecs -oJ "$WORK/ecs.json" >/dev/null
+    check "--ecs: every JSON line in the Elastic Common Schema (scan, tripwire hit, block, summary)" python3 -c "
+import json, sys
+o = [json.loads(l) for l in open('$WORK/ecs.json')]
+acts = [x['event']['action'] for x in o]
+scan = [x for x in o if x['event']['action'] == 'scan'][0]
+trip = [x for x in o if x['event']['action'] == 'tripwire'][0]
+ok = (sorted(acts) == ['block', 'scan', 'summary', 'tripwire'] and
+      all('intrusion_detection' in x['event']['category'] and '@timestamp' in x for x in o if x['event']['kind'] == 'alert') and
+      scan['source']['ip'] == '$LAB_SCAN_IP' and scan['scout']['scan']['type'] == 'syn' and
+      trip['destination'] == {'ip': '$LAB_T2', 'port': 23} and trip['network']['transport'] == 'tcp')
+sys.exit(0 if ok else 1)"
     expect_exit 2 "--syslog with a bad target: a clear error" \
         "$SCOUT" --detect -r "$WORK/d-syslog.pcap" --syslog tcp://127.0.0.1:5514
 }
