@@ -24,6 +24,16 @@
 #define NMAP_SPORT_NEAR 511         /* its source port: a base + the try number, the base
                                        moving on by 256 per round of hosts */
 #define GROUP_KEY 0xffffffffULL     /* every multicast or broadcast destination's key */
+/* Refused ports per (source, target host): evidence of its own, so that a
+ * slow scan from a busy address (a NAT whose other users' sessions succeed
+ * between its probes and balance the walk) is still a scan of that host.
+ * A count that decays by half every PAIR_HALF_LIFE (it is not forgotten at
+ * a window's edge); PAIR_SCAN of them declare the source: 20 probes of a
+ * scan at one every 5 minutes. */
+#define PAIR_BITS 14                /* 16 384 buckets of 4 */
+#define PAIR_WAYS 4
+#define PAIR_SCAN 19.5             /* 20 refused ports, less what decayed meanwhile */
+#define PAIR_HALF_LIFE_NS (48ULL * 3600 * NS_PER_SEC)
 
 enum cstate { C_EMPTY, C_PENDING, C_JUDGED, C_OPENED };
 
@@ -77,7 +87,14 @@ struct source_key {
     float ev;               /* evidence(): what forgetting it would cost */
 };
 
+struct pair {
+    uint64_t src, dst;   /* addr_key()s; src 0: an empty slot */
+    double fails;        /* as of t_ns */
+    uint64_t t_ns;
+};
+
 struct detector {
+    struct pair *pairs;  /* (1 << PAIR_BITS) * PAIR_WAYS */
     struct source *src;
     struct source_key *key;
     uint32_t nsrc, smask;
@@ -119,8 +136,9 @@ struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
     d->con = calloc(d->ncon, sizeof *d->con);
     d->pend = calloc(d->ncon, sizeof *d->pend);
     d->trips = calloc(DET_TRIPS_MAX, sizeof *d->trips);
+    d->pairs = calloc((size_t)PAIR_WAYS << PAIR_BITS, sizeof *d->pairs);
     d->rng = 0x9e3779b97f4a7c15ULL;
-    if (!d->src || !d->key || !d->con || !d->pend || !d->trips) {
+    if (!d->src || !d->key || !d->con || !d->pend || !d->trips || !d->pairs) {
         detector_free(d);
         return NULL;
     }
@@ -136,6 +154,7 @@ void detector_free(struct detector *d)
     free(d->con);
     free(d->pend);
     free(d->trips);
+    free(d->pairs);
     free(d);
 }
 
@@ -337,6 +356,32 @@ static void heard(struct detector *d)
 /* The source that made contact c: the one in its slot if that still holds
  * its key, else (an evicted source that came back) looked up again, where
  * the key or prober, the address the settling packet gives, is exact. */
+static double decayed(const struct pair *p, uint64_t ns)
+{
+    return ns > p->t_ns ? p->fails * exp2(-(double)(ns - p->t_ns) / (double)PAIR_HALF_LIFE_NS) : p->fails;
+}
+
+/* One more refused port of (src, dst); returns the pair's count.  A full
+ * bucket gives up its entry with the least evidence. */
+static double pair_fail(struct detector *d, uint64_t src, uint64_t dst, uint64_t ns)
+{
+    uint64_t h = mix64(src * 0x9e3779b97f4a7c15ULL ^ dst);
+    struct pair *b = &d->pairs[(h & ((1u << PAIR_BITS) - 1)) * PAIR_WAYS], *p = NULL, *weakest = b;
+    for (int i = 0; i < PAIR_WAYS && !p; i++) {
+        if (b[i].src == src && b[i].dst == dst)
+            p = &b[i];
+        else if (!b[i].src || decayed(&b[i], ns) < decayed(weakest, ns))
+            weakest = &b[i];
+    }
+    if (!p) {
+        p = weakest;
+        *p = (struct pair){.src = src, .dst = dst, .t_ns = ns};
+    }
+    p->fails = decayed(p, ns) + 1;
+    p->t_ns = MAX(p->t_ns, ns);
+    return p->fails;
+}
+
 static struct source *contact_source(struct detector *d, const struct contact *c,
                                      const struct addr *prober)
 {
@@ -356,6 +401,9 @@ static void outcome(struct detector *d, struct contact *c, bool success, const s
     if (!s || (success && c->proto == 0))
         return; /* an answered ARP or ND request is no evidence either way */
     judge(d, s, success ? -1 : 1);
+    bool port = c->proto == 6 || c->proto == 17;
+    if (!success && port && c->src && pair_fail(d, c->src, c->dst, ns) >= PAIR_SCAN && !s->declared)
+        judge(d, s, (LLR_SCAN - s->llr) / STEP + 1); /* a host's ports refused: a scan of it */
     if (success && c->proto == 6 && s->nopen < DET_OPEN_MAX) {
         bool dup = false;
         for (uint32_t i = 0; i < s->nopen; i++)

@@ -183,7 +183,8 @@ static void block_scan(const struct feed *f, const struct det_scan *s, FILE *jso
  * two lines per scan at most. */
 static void announce(struct feed *f, FILE *json, uint32_t *shown, uint32_t *trips)
 {
-    *trips = show_trips(f, *trips, json);
+    if (MIN(detector_tripped(f->d), DET_TRIPS_MAX) > *trips)
+        *trips = show_trips(f, *trips, json);
     uint32_t n = detector_declared(f->d);
     if (n <= *shown || *shown >= REPORT_MAX) {
         fflush(stdout);
@@ -222,8 +223,10 @@ static void read_all(pcap_t *p, struct feed *f, const struct conf *c,
     uint32_t shown = 0, trips = 0;
     while (!*stop && now_ns() < end) {
         poll(&pfd, 1, 100);
-        while (pcap_dispatch(p, 4096, on_frame, (u_char *)f) > 0)
-            ;
+        /* small batches: a declaration is answered (--block) within 64
+         * packets, not after the whole burst a fast scan makes */
+        while (pcap_dispatch(p, 64, on_frame, (u_char *)f) > 0)
+            announce(f, json, &shown, &trips);
         /* Capture timestamps are wall-clock time: silence falls due by it
          * even while no packet comes. */
         detector_tick(f->d, (uint64_t)(wall_time() * 1e9));

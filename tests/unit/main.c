@@ -21,7 +21,7 @@ int unit_failures;
     X(test_packet_ip6) X(test_packet_icmp6) X(test_packet_ndp_arp) X(test_packet_frames) \
     X(test_connect_init_failure) \
     X(test_targets_file) X(test_services_file) \
-    X(test_targets_nmap_forms) X(test_ports_blanks) X(test_ports_ranges) X(test_servicefp_nmap) X(test_servicefp_escapes) X(test_servicefp_bounds) X(test_dialog_mqtt) X(test_detect_tripwire) X(test_conf_messages) \
+    X(test_targets_nmap_forms) X(test_ports_blanks) X(test_ports_ranges) X(test_servicefp_nmap) X(test_servicefp_escapes) X(test_servicefp_bounds) X(test_dialog_mqtt) X(test_detect_tripwire) X(test_detect_slow_nat) X(test_conf_messages) \
     X(test_output_nmap_details) X(test_output_interrupted) \
     X(test_detect_ipv6) \
     X(test_targets_contains_index) X(test_targets_contains_fast) \

@@ -18,6 +18,7 @@ void test_detect_key_collision(void);
 void test_detect_udp_tools(void);
 void test_detect_udp_benign(void);
 void test_detect_tripwire(void);
+void test_detect_slow_nat(void);
 
 static struct reply tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
 {
@@ -544,4 +545,44 @@ void test_detect_tripwire(void)
     detector_free(d);
     targets_free(&hosts);
     free(ps);
+}
+
+/* A slow scan (one probe every 15 s, nmap -T1, or every 5 minutes) from a
+ * busy address: between its probes, others behind the same address open
+ * web sessions that succeed, which balance the walk; the refused ports of
+ * the one host it scans still declare it, within 20 probes, however long
+ * that took (at 5 minutes, 100 minutes of capture time).  Returns the
+ * probe it was declared at, 0 if never. */
+static uint32_t slow_nat(uint64_t every_ns)
+{
+    struct detector *d = detector_new(64, 4096);
+    uint64_t t = NS_PER_SEC;
+    uint32_t declared_at = 0;
+    for (uint16_t i = 0; i < 480 && !declared_at; i++, t += every_ns) {
+        struct reply syn = tcp(1, 2, 40000, (uint16_t)(1000 + i), TH_SYN);
+        struct reply rst = tcp(2, 1, (uint16_t)(1000 + i), 40000, TH_RST | TH_ACK);
+        detector_packet(d, &syn, t);
+        detector_packet(d, &rst, t + 1000);
+        uint32_t web = 100 + i; /* a new web server each time: a first contact that succeeds */
+        struct reply s2 = tcp(1, web, (uint16_t)(50000 + i), 443, TH_SYN);
+        struct reply sa = tcp(web, 1, 443, (uint16_t)(50000 + i), TH_SYN | TH_ACK);
+        struct reply ack = tcp(1, web, (uint16_t)(50000 + i), 443, TH_ACK);
+        detector_packet(d, &s2, t + 2000);
+        detector_packet(d, &sa, t + 3000);
+        detector_packet(d, &ack, t + 4000);
+        if (detector_declared(d))
+            declared_at = i + 1;
+    }
+    struct det_scan s[2];
+    if (declared_at && (detector_scans(d, s, 2) != 1 || s[0].src.u.v4 != 1))
+        declared_at = 0;
+    detector_free(d);
+    return declared_at;
+}
+
+void test_detect_slow_nat(void)
+{
+    uint32_t t1 = slow_nat(15 * NS_PER_SEC), five = slow_nat(300 * NS_PER_SEC);
+    CHECK(t1 > 0 && t1 <= 20);
+    CHECK(five > 0 && five <= 20);
 }
