@@ -72,8 +72,9 @@ static int nft_setup(const struct nft *n, void *ctx, const char *t, char *err, s
 }
 
 /* The helper: the table made (its outcome, a message or "", on status),
- * then an element added for each address read, until the pipe closes. */
-static void helper(int req, int status, const char *table, uint64_t for_s)
+ * then an element added for each address read, until the pipe closes.
+ * Returns the forked process's exit status. */
+static int helper(int req, int status, const char *table, uint64_t for_s)
 {
     signal(SIGINT, SIG_IGN); /* the watch's Ctrl-C is the watch's: the table goes when it does */
     signal(SIGTERM, SIG_IGN);
@@ -88,7 +89,7 @@ static void helper(int req, int status, const char *table, uint64_t for_s)
     else if (nft_setup(&n, ctx, table, err, sizeof err) < 0 && !err[0])
         snprintf(err, sizeof err, "cannot create table inet %s", table);
     if (write(status, err, strlen(err) + 1) < 0 || err[0])
-        _exit(1);
+        return 1;
     close(status);
     struct addr a;
     while (read(req, &a, sizeof a) == (ssize_t)sizeof a) {
@@ -100,7 +101,7 @@ static void helper(int req, int status, const char *table, uint64_t for_s)
     }
     snprintf(err, sizeof err, "delete table inet %s", table);
     nft_cmd(&n, ctx, err, err, sizeof err);
-    _exit(0);
+    return 0;
 }
 
 /* Forks the helper and waits for its table. */
@@ -114,7 +115,7 @@ static int start_helper(struct blocker *b, err_t *e)
         return err_set(e, "--block: fork: %s", strerror(errno));
     if (b->helper == 0) {
         close(req[1]), close(st[0]);
-        helper(req[0], st[1], b->table, b->for_ns / NS_PER_SEC);
+        _exit(helper(req[0], st[1], b->table, b->for_ns / NS_PER_SEC)); /* the forked helper only */
     }
     close(req[0]), close(st[1]);
     b->req = req[1];

@@ -135,10 +135,8 @@ struct detector *detector_new(uint32_t max_sources, uint32_t max_contacts)
     d->key = calloc(d->nsrc, sizeof *d->key);
     d->con = calloc(d->ncon, sizeof *d->con);
     d->pend = calloc(d->ncon, sizeof *d->pend);
-    d->trips = calloc(DET_TRIPS_MAX, sizeof *d->trips);
-    d->pairs = calloc((size_t)PAIR_WAYS << PAIR_BITS, sizeof *d->pairs);
     d->rng = 0x9e3779b97f4a7c15ULL;
-    if (!d->src || !d->key || !d->con || !d->pend || !d->trips || !d->pairs) {
+    if (!d->src || !d->key || !d->con || !d->pend) {
         detector_free(d);
         return NULL;
     }
@@ -365,6 +363,9 @@ static double decayed(const struct pair *p, uint64_t ns)
  * bucket gives up its entry with the least evidence. */
 static double pair_fail(struct detector *d, uint64_t src, uint64_t dst, uint64_t ns)
 {
+    /* made on the first refusal: a capture with none costs no 2 MB */
+    if (!d->pairs && !(d->pairs = calloc((size_t)PAIR_WAYS << PAIR_BITS, sizeof *d->pairs)))
+        return 0;
     uint64_t h = mix64(src * 0x9e3779b97f4a7c15ULL ^ dst);
     struct pair *b = &d->pairs[(h & ((1u << PAIR_BITS) - 1)) * PAIR_WAYS], *p = NULL, *weakest = b;
     for (int i = 0; i < PAIR_WAYS && !p; i++) {
@@ -498,8 +499,9 @@ void detector_tripwires(struct detector *d, const struct portset *ports, const s
 
 uint32_t detector_trips(const struct detector *d, struct det_trip *out, uint32_t max)
 {
-    uint32_t n = (uint32_t)MIN(MIN(d->ntrips, DET_TRIPS_MAX), max);
-    memcpy(out, d->trips, n * sizeof *out);
+    uint32_t n = d->trips ? (uint32_t)MIN(MIN(d->ntrips, DET_TRIPS_MAX), max) : 0;
+    if (n)
+        memcpy(out, d->trips, n * sizeof *out);
     return n;
 }
 
@@ -515,6 +517,9 @@ static void trip(struct detector *d, const struct reply *r, uint16_t dport, uint
     bool port = d->trip_ports && (proto == 6 || proto == 17) &&
                 portset_has(d->trip_ports, proto == 6 ? PROTO_TCP : PROTO_UDP, dport);
     if (!port && !(d->trip_hosts && targets_contains(d->trip_hosts, &r->dst)))
+        return;
+    /* the hits' room is made on the first: most watches have no tripwire */
+    if (!d->trips && !(d->trips = calloc(DET_TRIPS_MAX, sizeof *d->trips)))
         return;
     if (d->ntrips < DET_TRIPS_MAX)
         d->trips[d->ntrips] = (struct det_trip){.src = r->src, .dst = r->dst, .proto = proto, .dport = dport,
